@@ -1,0 +1,1 @@
+"""Accounts: people, organisations, memberships, login sessions, API tokens, consents."""

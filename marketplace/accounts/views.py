@@ -1,0 +1,328 @@
+"""Sign-up, login, email verification, password reset, profile, API tokens, personal data."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db, limiter
+from ..permissions import Permission, public, requires
+from ..web.auth_setup import sign_in
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EmailForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignupForm,
+    TokenForm,
+)
+from .models import ApiToken
+from .services import (
+    ServiceError,
+    anonymise_user,
+    authenticate,
+    change_password,
+    confirm_email_change,
+    create_api_token,
+    end_login_session,
+    export_personal_data,
+    register_user,
+    request_email_change,
+    request_password_reset,
+    reset_password,
+    revoke_api_token,
+    send_verification,
+    start_login_session,
+    verify_email,
+)
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _email_key() -> str:
+    return "login-email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = register_user(email=form.email.data, password=form.password.data,
+                                 full_name=form.full_name.data, consent=form.consent.data,
+                                 locale=str(request.cookies.get(current_app.config["LANGUAGE_COOKIE"]) or "vi"))
+            key = start_login_session(user, request.user_agent.string)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.apply_service_error(exc) or flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            sign_in(user, key)
+            flash(_("Welcome! We have sent a verification link to %(email)s.", email=user.email), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(url_for("accounts.profile")))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keep the failed-login audit entry
+            flash(_("The email or password is not correct."), "danger")
+            status = 401
+        else:
+            key = start_login_session(user, request.user_agent.string)
+            db.session.commit()
+            sign_in(user, key)
+            flash(_("You are signed in."), "success")
+            return redirect(_safe_next(url_for("accounts.profile")))
+    elif form.errors:
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+@requires(Permission.ACCOUNT_MANAGE)
+def logout():
+    end_login_session(getattr(current_user, "login_key", None), current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("web.home"))
+
+
+@bp.get("/verify/<token>", endpoint="verify_email")
+@public
+def verify_email_link(token: str):
+    try:
+        verify_email(token)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+    db.session.commit()
+    flash(_("Your email address is verified."), "success")
+    return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+
+
+@bp.post("/verify/resend")
+@requires(Permission.ACCOUNT_MANAGE)
+@limiter.limit("5 per hour")
+def resend_verification():
+    if current_user.is_verified:
+        flash(_("Your email address is already verified."), "info")
+    else:
+        send_verification(current_user)
+        db.session.commit()
+        flash(_("We have sent a new verification link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account exists for %(email)s, we have sent it a link to choose a new password. "
+                "The link works once, for one hour.", email=form.email.data), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password_page(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(token, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            if not form.apply_service_error(exc):
+                flash(exc.message, "danger")
+                return redirect(url_for("accounts.forgot_password"))
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Sign in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, token=token)
+
+
+@bp.get("/email/confirm/<token>")
+@public
+def confirm_email(token: str):
+    try:
+        confirm_email_change(token)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Your email address has been changed."), "success")
+    return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+
+
+def _profile_page(status=200, **forms):
+    user = current_user
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc())).all()
+    context = {
+        "profile_form": forms.get("profile_form") or ProfileForm(obj=user, formdata=None),
+        "password_form": forms.get("password_form") or ChangePasswordForm(formdata=None),
+        "email_form": forms.get("email_form") or ChangeEmailForm(formdata=None),
+        "token_form": forms.get("token_form") or TokenForm(formdata=None),
+        "tokens": tokens, "new_token": forms.get("new_token"),
+    }
+    return render_template("accounts/profile.html", **context), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_MANAGE)
+def profile():
+    if request.method == "GET":
+        return _profile_page()
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _profile_page(422, profile_form=form)
+    current_user.full_name = form.full_name.data.strip()
+    current_user.phone = (form.phone.data or "").strip() or None
+    current_user.locale = form.locale.data
+    db.session.commit()
+    flash(_("Your profile is saved."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/password")
+@requires(Permission.ACCOUNT_MANAGE)
+@limiter.limit(_login_limit)
+def change_password_view():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, current_password=form.current_password.data,
+                            new_password=form.new_password.data, keep_session=current_user.login_key)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.apply_service_error(exc)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Other signed-in devices were signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(422, password_form=form)
+
+
+@bp.post("/email")
+@requires(Permission.ACCOUNT_MANAGE)
+@limiter.limit(_login_limit)
+def change_email_view():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            request_email_change(current_user, current_password=form.current_password.data,
+                                 new_email=form.new_email.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.apply_service_error(exc) or flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("We have sent a confirmation link to the new address. Your email changes when you open it."),
+                  "info")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(422, email_form=form)
+
+
+@bp.post("/tokens")
+@requires(Permission.ACCOUNT_MANAGE)
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _profile_page(422, token_form=form)
+    _token, secret = create_api_token(current_user, form.name.data)
+    db.session.commit()
+    return _profile_page(new_token=secret)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@requires(Permission.ACCOUNT_MANAGE)
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke_api_token(token, by=current_user)
+    db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.get("/export")
+@requires(Permission.ACCOUNT_MANAGE)
+def export_data():
+    data = export_personal_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=my-data.json"})
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_MANAGE)
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            anonymise_user(current_user._get_current_object(), current_password=form.current_password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.apply_service_error(exc) or flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account has been deleted."), "info")
+            return redirect(url_for("web.home"))
+    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,1 @@
+"""DOST admin area: users, organisations, reference data, audit log."""

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from ..accounts.forms import ORG_TYPE_LABELS
+from ..accounts.models import Organisation, User
+from ..accounts.services import ServiceError, set_organisation_status, set_user_disabled, set_user_role
+from ..audit.models import AuditEntry
+from ..extensions import db
+from ..permissions import Permission, requires, user_can
+from ..reference.models import ReferenceCode
+from ..reference.services import SCHEMES, list_codes, update_reference_code
+from .forms import ROLE_LABELS, OrgStatusForm, ReferenceCodeForm, RoleForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _paginate(stmt):
+    page = _page()
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return rows, total, page
+
+
+@bp.get("/")
+@requires(Permission.ADMIN_AREA)
+def index():
+    counts = {
+        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "pending_orgs": db.session.scalar(select(func.count()).select_from(Organisation)
+                                          .where(Organisation.status == "pending")),
+        "verified_orgs": db.session.scalar(select(func.count()).select_from(Organisation)
+                                           .where(Organisation.status == "verified")),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.get("/users")
+@requires(Permission.USER_MANAGE)
+def users():
+    q = (request.args.get("q") or "").strip().lower()
+    stmt = select(User).order_by(User.created_at.desc())
+    if q:
+        stmt = stmt.where(or_(func.lower(User.email).contains(q), func.lower(User.full_name).contains(q)))
+    rows, total, page = _paginate(stmt)
+    return render_template("admin/users.html", users=rows, total=total, page=page, page_size=PAGE_SIZE, q=q,
+                           role_labels=ROLE_LABELS, role_form=RoleForm(formdata=None))
+
+
+@bp.post("/users/<int:user_id>/role")
+@requires(Permission.USER_MANAGE)
+def user_role(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            set_user_role(user, form.role.data, by=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Role of %(email)s changed.", email=user.email), "success")
+    return redirect(url_for("admin.users", q=request.args.get("q") or None))
+
+
+@bp.post("/users/<int:user_id>/disable")
+@requires(Permission.USER_MANAGE)
+def user_disable(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    disable = request.form.get("disabled") == "1"
+    try:
+        set_user_disabled(user, disable, by=current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Account disabled.") if disable else _("Account enabled."), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/organisations")
+@requires(Permission.ORGANISATION_VIEW_ALL)
+def organisations():
+    status = request.args.get("status") or "pending"
+    stmt = select(Organisation).order_by(Organisation.created_at)
+    if status != "all":
+        stmt = stmt.where(Organisation.status == status)
+    rows, total, page = _paginate(stmt)
+    return render_template("admin/organisations.html", orgs=rows, total=total, page=page, page_size=PAGE_SIZE,
+                           status=status, type_labels=ORG_TYPE_LABELS, status_form=OrgStatusForm(formdata=None))
+
+
+@bp.post("/organisations/<int:org_id>/status")
+@requires(Permission.ORGANISATION_VERIFY)
+def organisation_status(org_id: int):
+    org = db.session.get(Organisation, org_id) or abort(404)
+    form = OrgStatusForm()
+    if form.status.data == "suspended" and not user_can(current_user, Permission.ORGANISATION_SUSPEND):
+        abort(403)
+    if form.validate_on_submit():
+        set_organisation_status(org, form.status.data, by=current_user, note=form.note.data)
+        db.session.commit()
+        flash(_("%(name)s: status saved.", name=org.display_name), "success")
+    return redirect(url_for("admin.organisations", status=request.args.get("status") or "pending"))
+
+
+@bp.get("/reference")
+@requires(Permission.REFERENCE_EDIT)
+def reference():
+    scheme = request.args.get("scheme") or "province"
+    if scheme not in SCHEMES:
+        abort(404)
+    codes = list_codes(scheme, include_inactive=True)
+    return render_template("admin/reference.html", schemes=SCHEMES, scheme=scheme, codes=codes)
+
+
+@bp.route("/reference/<int:code_id>", methods=["GET", "POST"])
+@requires(Permission.REFERENCE_EDIT)
+def reference_edit(code_id: int):
+    rc = db.session.get(ReferenceCode, code_id) or abort(404)
+    form = ReferenceCodeForm(obj=rc)
+    if form.validate_on_submit():
+        update_reference_code(rc, by=current_user, label_vi=form.label_vi.data.strip(),
+                              label_en=(form.label_en.data or "").strip(), active=form.active.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.reference", scheme=rc.scheme))
+    return render_template("admin/reference_edit.html", form=form, rc=rc), 422 if form.errors else 200
+
+
+@bp.get("/audit")
+@requires(Permission.AUDIT_VIEW)
+def audit():
+    action = (request.args.get("action") or "").strip()
+    stmt = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if action:
+        stmt = stmt.where(AuditEntry.action.startswith(action))
+    rows, total, page = _paginate(stmt)
+    return render_template("admin/audit.html", entries=rows, total=total, page=page, page_size=PAGE_SIZE,
+                           action=action)

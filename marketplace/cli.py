@@ -1,0 +1,145 @@
+"""Flask CLI: ``seed demo``, ``create-admin``, ``users create``, ``reference load``, ``worker``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+from .permissions import Role
+
+
+def _read_password(prompt: bool) -> str:
+    if sys.stdin.isatty() and prompt:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _fail(exc) -> None:
+    db.session.rollback()
+    raise click.ClickException(getattr(exc, "message", str(exc)))
+
+
+seed = AppGroup("seed", help="Load data.")
+users = AppGroup("users", help="Manage user accounts.")
+reference = AppGroup("reference", help="Reference code lists.")
+search = AppGroup("search", help="The search index.")
+
+
+@seed.command("demo")
+@click.option("--password", default=None, help="Password for every demo account (default: the README's).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def seed_demo_command(password: str | None, if_empty: bool) -> None:
+    """Demo accounts and organisations (idempotent: existing demo data is kept)."""
+    from sqlalchemy import func, select
+
+    from .accounts.models import User
+    from .demo import DEMO_PASSWORD, seed_demo
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("Database not empty: demo data not loaded.")
+        return
+
+    try:
+        created = seed_demo(password or DEMO_PASSWORD)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Demo data: {created}")
+    click.echo(f"Demo accounts (password: {password or DEMO_PASSWORD}):")
+    from .demo import DEMO_ACCOUNTS
+
+    for email, _name, role, _org in DEMO_ACCOUNTS:
+        click.echo(f"  {email:28} {role}")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="DOST administrator")
+def create_admin_command(email: str, name: str) -> None:
+    """Create a DOST admin; the password is read from a prompt or stdin."""
+    from .accounts.services import ServiceError, create_user
+
+    password = _read_password(prompt=True)
+    try:
+        user = create_user(email=email, password=password, full_name=name, role=Role.ADMIN.value, verified=True)
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Admin {user.email} created.")
+
+
+@users.command("create")
+@click.argument("emails", nargs=-1, required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+@click.option("--organisation", "org_ref", default=None, help="Organisation id, slug or tax code to join.")
+@click.option("--verified", is_flag=True, help="Mark the email addresses as verified.")
+@click.option("--token", is_flag=True, help="Print an API token per user: one 'EMAIL TOKEN' line each.")
+def users_create_command(emails, role, org_ref, verified, token) -> None:
+    """Create accounts (DOST staff, bulk onboarding, integrations). Password read from stdin, used for all."""
+    from .accounts.services import ServiceError, create_api_token, create_user, find_organisation
+    from .accounts.services.organisations import add_member
+
+    password = _read_password(prompt=True)
+    org = None
+    if org_ref:
+        org = find_organisation(org_ref)
+        if org is None:
+            raise click.ClickException(f"No organisation matches {org_ref!r}.")
+    lines = []
+    try:
+        for email in emails:
+            user = create_user(email=email, password=password, full_name=email.split("@")[0], role=role,
+                               verified=verified)
+            if org is not None:
+                add_member(org, user, by=None)
+            if token:
+                _t, secret = create_api_token(user, "cli")
+                lines.append(f"{user.email} {secret}")
+            else:
+                lines.append(f"{user.email} created")
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo("\n".join(lines))
+
+
+@reference.command("load")
+@click.option("--scheme", default=None)
+def reference_load_command(scheme: str | None) -> None:
+    """Load or refresh reference codes from the data files (admin edits are kept)."""
+    from .reference.services import load_reference_data
+
+    counts = load_reference_data(scheme)
+    db.session.commit()
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@search.command("reindex")
+def search_reindex_command() -> None:
+    """Rebuild the search index from the database (run it where the worker runs)."""
+    from .listings.tasks import reindex_all
+
+    count = reindex_all()
+    click.echo(f"Indexed {count} documents.")
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True)
+def worker_command(workers: int) -> None:
+    """Run the job-queue consumer (huey)."""
+    from huey.consumer import Consumer
+
+    from .tasks import huey
+
+    consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+    click.echo(f"Worker started ({type(huey).__name__}, {workers} threads).")
+    consumer.run()
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed, users, reference, search, create_admin_command, worker_command):
+        app.cli.add_command(command)

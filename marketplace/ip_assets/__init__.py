@@ -1,0 +1,1 @@
+"""Intellectual-property assets: Vietnamese IP numbers, legal status, term and licensing terms."""

@@ -1,0 +1,1 @@
+"""Technology offers and needs: lifecycle, revisions, DOST moderation, attachments."""

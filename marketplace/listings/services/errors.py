@@ -1,0 +1,3 @@
+from ...accounts.services.errors import ServiceError
+
+__all__ = ["ServiceError"]

@@ -1,0 +1,1 @@
+"""Offer↔need matching with reasons, introductions by DOST, saved searches and alerts."""

@@ -1,0 +1,91 @@
+"""Queue jobs: strong-match notices when a listing is published, the daily match digest, saved-search alerts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from huey import crontab
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..listings.models import Listing
+from ..mail.services import queue_mail
+from ..signals import listing_published
+from ..tasks import after_commit, periodic_task, task
+from ..timeutil import utcnow
+from ..urls import external_url
+from .models import MatchNotice, MatchPreference
+from .saved_searches import run_due_saved_searches
+from .services import STRONG, find_matches
+
+
+@listing_published.connect
+def _on_published(listing: Listing, **_kwargs) -> None:
+    after_commit(db.session(), record_strong_matches, listing.id)
+    after_commit(db.session(), run_saved_searches, "immediate")
+
+
+@task(retries=2, retry_delay=30)
+def record_strong_matches(listing_id: int) -> int:
+    """Queue a notice for each opted-in owner of a strongly matching listing (sent in the daily digest)."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or not listing.is_public:
+        return 0
+    count = 0
+    for match in find_matches(listing, limit=20, minimum=STRONG):
+        owner = match.listing.created_by
+        if owner is None or not owner.is_active:
+            continue
+        preference = db.session.get(MatchPreference, owner.id)
+        if preference is None or not preference.digest:
+            continue
+        try:
+            with db.session.begin_nested():
+                db.session.add(MatchNotice(user_id=owner.id, own_listing_id=match.listing.id,
+                                           new_listing_id=listing.id, score=match.score))
+            count += 1
+        except IntegrityError:
+            continue
+    db.session.commit()
+    return count
+
+
+def send_match_digests(now=None) -> int:
+    """At most one mail per person per run (the run is daily)."""
+    now = now or utcnow()
+    pending = db.session.scalars(select(MatchNotice).where(MatchNotice.sent_at.is_(None))).all()
+    by_user: dict[int, list[MatchNotice]] = defaultdict(list)
+    for notice in pending:
+        by_user[notice.user_id].append(notice)
+    for notices in by_user.values():
+        owner = db.session.get(Listing, notices[0].own_listing_id).created_by
+        items = []
+        for notice in sorted(notices, key=lambda n: -n.score):
+            new = db.session.get(Listing, notice.new_listing_id)
+            own = db.session.get(Listing, notice.own_listing_id)
+            if new is not None and own is not None and new.is_public:
+                items.append({"own": own.reference, "reference": new.reference, "title": new.title_vi,
+                              "score": notice.score,
+                              "url": external_url("listings.detail", reference=new.reference)})
+            notice.sent_at = now
+        if items and owner is not None and owner.is_active:
+            queue_mail(owner.email, "match_digest", locale=owner.locale, name=owner.full_name, items=items,
+                       settings_url=external_url("matching.saved_searches"))
+    db.session.commit()
+    return len(by_user)
+
+
+@task(retries=2, retry_delay=30)
+def run_saved_searches(frequency: str | None = None) -> int:
+    return run_due_saved_searches(frequency)
+
+
+@periodic_task(crontab(minute="*/15"))
+def periodic_saved_searches() -> None:
+    run_due_saved_searches()
+
+
+@periodic_task(crontab(hour="0", minute="30"))  # 07:30 in Vietnam (UTC+7)
+def daily_match_digest() -> None:
+    send_match_digests()

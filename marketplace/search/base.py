@@ -1,0 +1,125 @@
+"""The engine-neutral contract: documents, queries, results and the ``SearchEngine`` protocol.
+
+Nothing here knows which engine runs; ``whoosh_backend`` and ``tantivy_backend`` implement the protocol
+through :class:`marketplace.search.engine.BaseEngine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+#: Keys accepted in ``SearchQuery.filters`` and ``SearchQuery.facets`` (plus ``"type"``, which mirrors
+#: ``SearchQuery.types`` and may also be asked for as a facet). Each key is also the name of the
+#: ``SearchDocument`` attribute it is read from, converted by ``analysis.facet_values`` (``None`` or ``[]``:
+#: no value; a list: several values; ``True``/``False``: ``"true"``/``"false"``; anything else: its text).
+#: Adding a facet therefore takes a ``SearchDocument`` field and a key here, nothing in the engines: their
+#: schemas are built from ``FACET_KEYS`` and their schema versions include ``FACETS_SIGNATURE``, so indexes
+#: built with other keys are wiped on open (``rebuild`` then refills them).
+FILTER_KEYS: tuple[str, ...] = ("kind", "st_fields", "sectors", "province", "trl", "price_type", "tt_forms",
+                                "legal_status", "classes", "available")
+FACET_KEYS: tuple[str, ...] = ("type", *FILTER_KEYS)
+FACETS_SIGNATURE = ",".join(FACET_KEYS)
+SORTS: tuple[str, ...] = ("relevance", "newest", "deadline")
+MAX_PER_PAGE = 100
+MAX_OFFSET = 10_000
+
+
+@dataclass
+class SearchDocument:
+    """One searchable item. ``type`` is free text (``"offer"``, ``"need"``, ``"ip_asset"``...): the engines
+    filter on it but do not restrict it. Fields after ``deadline`` have defaults, so documents built
+    without them (offers, needs) index with no value for those facets."""
+
+    id: str
+    type: str
+    kind: str
+    reference: str
+    title: str
+    title_en: str
+    summary: str
+    body: str
+    org_name: str
+    keywords: list[str]
+    st_fields: list[str]
+    sectors: list[str]
+    province: str | None
+    trl: int | None
+    price_type: str | None
+    tt_forms: list[str]
+    published_at: datetime
+    deadline: date | None
+    #: IP assets: ``"granted"``, ``"filed"``, ``"lapsed"``...
+    legal_status: str | None = None
+    #: Classification codes, prefixed with their scheme by the caller: ``"IPC:A23B"``, ``"Nice:31"``,
+    #: ``"Locarno:09-03"``. Matched exactly, like every facet value (index each level for a hierarchy).
+    classes: list[str] = field(default_factory=list)
+    #: Available for licence or assignment; facet/filter values ``"true"``/``"false"``.
+    available: bool | None = None
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    types: list[str] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    id: str
+    type: str
+    score: float
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+
+@runtime_checkable
+class SearchEngine(Protocol):
+    name: str
+
+    def index(self, docs: Iterable[SearchDocument]) -> None: ...
+
+    def remove(self, ids: Iterable[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    def similar(self, text: str, *, types: list[str], exclude_ids: Iterable[str] = (),
+                limit: int = 20) -> list[tuple[str, float, list[str]]]: ...
+
+    def clear(self) -> None: ...
+
+    def doc_count(self) -> int: ...
+
+    def refresh(self) -> None: ...
+
+
+@dataclass
+class Plan:
+    """What to match, in engine-neutral terms (built by ``BaseEngine``, executed by a backend).
+
+    ``terms`` are ``(exact, folded)`` pairs; ``mode`` is ``"all"`` (every term must match some field) or
+    ``"any"``; no terms and no reference match every document. ``filters`` maps a facet key (including
+    ``"type"``) to accepted values: OR within a key, AND across keys.
+    """
+
+    terms: list[tuple[str, str]]
+    mode: str = "all"
+    reference: str | None = None
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    def without(self, key: str) -> Plan:
+        return Plan(self.terms, self.mode, self.reference, {k: v for k, v in self.filters.items() if k != key})

@@ -1,0 +1,1 @@
+"""Site-wide web layer: home page, language, security headers, templates helpers, error pages."""
