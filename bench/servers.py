@@ -21,12 +21,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(target: str, port: int, env: dict, log: Path | None = None) -> subprocess.Popen:
-    """Start gunicorn on ``target`` and wait until it answers; stderr goes to ``log``."""
+#: access log lines written with ``access_log=``: worker pid, status, method, path
+ACCESS_FORMAT = "%(p)s %(s)s %(m)s %(U)s"
+
+
+def start(target: str, port: int, env: dict, log: Path | None = None, *,
+          access_log: Path | None = None) -> subprocess.Popen:
+    """Start gunicorn on ``target`` and wait until it answers; stderr goes to ``log``.
+
+    Workers: ``WEB_CONCURRENCY`` in ``env`` (deploy/gunicorn.conf.py). With ``access_log``, every request is logged
+    there as ``ACCESS_FORMAT`` (see :func:`served_by`), e.g. to check that several workers really served a burst.
+    """
     log = log or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
+    access = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT] if access_log \
+        else ["--access-logfile", "/dev/null"]
     with open(log, "wb") as err:
         proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "--bind",
-                                 f"127.0.0.1:{port}", "--access-logfile", "/dev/null", target],
+                                 f"127.0.0.1:{port}", *access, target],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -48,3 +59,14 @@ def stop(*procs: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def served_by(access_log: Path, path_prefix: str = "/") -> dict[str, int]:
+    """Requests per worker pid in an ``access_log`` written by :func:`start`, for paths under ``path_prefix``."""
+    counts: dict[str, int] = {}
+    if access_log.exists():
+        for line in access_log.read_text(errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) == 4 and parts[3].startswith(path_prefix):
+                counts[parts[0]] = counts.get(parts[0], 0) + 1
+    return counts

@@ -36,16 +36,19 @@ class Permission(enum.StrEnum):
     LISTING_CREATE = "org:listing:create"
     LISTING_MODERATE = "dost:listing:moderate"
     LISTING_VIEW_ALL = "dost:listing:view"
+    EVENT_REGISTER = "self:event:register"
+    EVENT_MANAGE = "dost:event:manage"
+    EVENT_CHECKIN = "dost:event:checkin"
 
 
 _MEMBER = {Permission.ACCOUNT_MANAGE, Permission.ORGANISATION_CREATE, Permission.ORGANISATION_JOIN,
-           Permission.LISTING_CREATE}
+           Permission.LISTING_CREATE, Permission.EVENT_REGISTER}
 _STAFF = _MEMBER | {Permission.ADMIN_AREA, Permission.ORGANISATION_VIEW_ALL, Permission.LISTING_VIEW_ALL}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset(_MEMBER),
     Role.MODERATOR: frozenset(_STAFF | {Permission.ORGANISATION_VERIFY, Permission.LISTING_MODERATE}),
-    Role.ORGANISER: frozenset(_STAFF),
+    Role.ORGANISER: frozenset(_STAFF | {Permission.EVENT_MANAGE, Permission.EVENT_CHECKIN}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -28,3 +28,15 @@ listing_changed = _signals.signal("listing-changed")
 listing_published = _signals.signal("listing-published")
 """Sender: the Listing when a moderator first publishes it. kwargs: none. Listeners: none yet (matching
 notifications to owners of strongly matching listings; national-exchange push)."""
+
+event_changed = _signals.signal("event-changed")
+"""Sender: the Event after any change of content or status. kwargs: none. Listeners: events.tasks (queues
+re-indexing after commit; the index holds published events only)."""
+
+registration_changed = _signals.signal("registration-changed")
+"""Sender: the event Registration after its status changed. kwargs: ``previous`` (the former status or None).
+Listeners: none yet (later: statistics)."""
+
+meeting_outcome_recorded = _signals.signal("meeting-outcome-recorded")
+"""Sender: the B2B Meeting whose outcome was recorded. kwargs: ``by``. Listeners: none yet (later: deals and
+the annual report, which count MoUs and contracts signed at fairs)."""

@@ -49,7 +49,7 @@ def _can_sign_in(app, email, password) -> bool:
 def test_seed_demo_creates_accounts_and_organisations(app, cli, db):
     result = cli("seed", "demo")
     assert result.exit_code == 0, result.output
-    assert "Demo data: {'users': 7, 'organisations': 6, 'offers': 66, 'needs': 34, 'ip_assets': 54}" in result.output
+    assert "Demo data: {'users': 7, 'organisations': 6, 'offers': 66, 'needs': 34, 'ip_assets': 54, 'events': 2}" in result.output
     for email in DEMO_ROLES:
         assert email in result.output
 
@@ -72,7 +72,7 @@ def test_seed_demo_twice_adds_nothing(cli, db):
     before = (_count(db, User), _count(db, Organisation), _count(db, Membership), _count(db, ReferenceCode))
     result = cli("seed", "demo")
     assert result.exit_code == 0, result.output
-    assert "Demo data: {'users': 0, 'organisations': 0, 'offers': 0, 'needs': 0, 'ip_assets': 0}" in result.output
+    assert "Demo data: {'users': 0, 'organisations': 0, 'offers': 0, 'needs': 0, 'ip_assets': 0, 'events': 0}" in result.output
     after = (_count(db, User), _count(db, Organisation), _count(db, Membership), _count(db, ReferenceCode))
     assert after == before and before[:2] == (7, 6)
 

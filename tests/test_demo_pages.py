@@ -36,6 +36,7 @@ def test_demo_data_renders_everywhere(app, client, db):
     for listing in pending:  # every kind of listing has a review page
         assert client.get(f"/moderation/{listing.reference}").status_code == 200, listing.reference
     client.post("/account/logout")
+    _demo_fairs(client)
     login(client, "institute@demo.example", DEMO_PASSWORD)
     assert client.get("/my/listings").status_code == 200
     for side in ("offer", "ip_asset"):  # the owner's view of a listing shows quality hints
@@ -44,3 +45,26 @@ def test_demo_data_renders_everywhere(app, client, db):
         assert client.get(f"/l/{own.reference}").status_code == 200, own.reference
         assert client.get(f"/l/{own.reference}/edit").status_code == 200, own.reference
     assert client.get("/offers/new").status_code == 200 and client.get("/needs/new").status_code == 200
+
+
+def _demo_fairs(client):
+    from marketplace.events.models import Event, Meeting
+
+    fairs = {e.status: e for e in _db.session.scalars(select(Event))}
+    assert set(fairs) == {"published", "finished"}
+    coming, past = fairs["published"], fairs["finished"]
+    assert coming.title_vi.startswith("Chợ công nghệ và thiết bị Hưng Yên") and len(coming.sessions) == 5
+    outcomes = {m.outcome for m in _db.session.scalars(select(Meeting).where(Meeting.event_id == past.id))}
+    assert {"mou", "contract"} <= outcomes
+    assert coming.title_vi in client.get("/events/").get_data(as_text=True)
+    assert past.title_vi in client.get("/events/?when=past").get_data(as_text=True)
+    for url in (f"/events/{coming.slug}", f"/events/{past.slug}", f"/events/{coming.slug}.ics",
+                f"/events/{coming.slug}/exhibitors", f"/events/{past.slug}/exhibitors", "/api/v1/events",
+                f"/api/v1/events/{coming.id}", "/api/v1/events?when=past"):
+        assert client.get(url).status_code == 200, url
+    login(client, "organiser@demo.example", DEMO_PASSWORD)
+    for url in (f"/events/{coming.slug}/edit", f"/events/{coming.slug}/manage/registrations",
+                f"/events/{coming.slug}/manage/exhibitors", f"/events/{coming.slug}/manage/b2b",
+                f"/events/{coming.slug}/checkin", f"/events/{past.slug}/manage/b2b"):
+        assert client.get(url).status_code == 200, url
+    client.post("/account/logout")

@@ -112,4 +112,8 @@ def seed_demo(password: str = DEMO_PASSWORD) -> dict[str, int]:
     from .ip_assets import seed_ip_assets
 
     created.update(seed_ip_assets(orgs, owners, moderator))
+    from .events import seed_events
+
+    organiser = db.session.scalar(select(User).where(User.email == "organiser@demo.example"))
+    created.update(seed_events(orgs, owners, organiser))
     return created

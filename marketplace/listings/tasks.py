@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail.services import queue_mail
-from ..search import get_engine, rebuild
+from ..search import all_documents, get_engine, rebuild, register_source
 from ..signals import listing_changed
 from ..tasks import after_commit, periodic_task, task
 from ..timeutil import utcnow
@@ -43,8 +43,16 @@ def public_listings():
                               .execution_options(yield_per=500))
 
 
+def _listing_documents():
+    return (to_document(listing) for listing in public_listings())
+
+
+register_source("listings", _listing_documents)
+
+
 def reindex_all() -> int:
-    return rebuild(get_engine(), (to_document(listing) for listing in public_listings()))
+    """Rebuild the whole index from every registered source (listings here, events in events.tasks)."""
+    return rebuild(get_engine(), all_documents())
 
 
 def remind_once(listing: Listing, kind: str, about, *, template: str = "listing_reminder", **context) -> bool:

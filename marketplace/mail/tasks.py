@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -27,14 +28,18 @@ def mail_dir() -> Path:
     return path
 
 
-def write_mail_file(to: str, subject: str, body: str) -> Path:
-    msg = EmailMessage()
+def write_mail_file(to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] = ()) -> Path:
+    # the default policy folds long non-ASCII subjects and drops a space at the fold ("công nghệvà")
+    msg = EmailMessage(policy=policy.default.clone(max_line_length=998))
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="marketplace.local")
     msg.set_content(body)
+    for filename, content_type, data in attachments:
+        maintype, subtype = content_type.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     directory = mail_dir()
     name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
     tmp = directory / (name + ".part")
@@ -44,10 +49,18 @@ def write_mail_file(to: str, subject: str, body: str) -> Path:
     return final
 
 
+def deliver(to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] = ()) -> None:
+    """Hand one message to the configured backend (SMTP, or files under DATA_DIR/mail). Jobs only."""
+    if current_app.config["MAIL_BACKEND"] == "smtp":
+        message = Message(subject=subject, recipients=[to], body=body)
+        for filename, content_type, data in attachments:
+            message.attach(filename, content_type, data)
+        mail.send(message)
+    else:
+        write_mail_file(to, subject, body, attachments)
+
+
 @task(retries=5, retry_delay=60)
 def send_mail(to: str, template: str, locale: str, context: dict) -> None:
     subject, body = render_mail(template, locale, context)
-    if current_app.config["MAIL_BACKEND"] == "smtp":
-        mail.send(Message(subject=subject, recipients=[to], body=body))
-    else:
-        write_mail_file(to, subject, body)
+    deliver(to, subject, body)

@@ -8,18 +8,29 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 
 from .base import Hit, SearchDocument, SearchEngine, SearchQuery, SearchResults
 
 __all__ = ["BACKENDS", "Hit", "SearchDocument", "SearchEngine", "SearchQuery", "SearchResults",
-           "get_engine", "open_engine", "rebuild"]
+           "all_documents", "get_engine", "open_engine", "rebuild", "register_source"]
 
 BACKENDS = ("whoosh", "tantivy")
 REBUILD_BATCH = 500
 _GUARD = threading.Lock()
+_SOURCES: dict[str, Callable[[], Iterable[SearchDocument]]] = {}
+
+
+def register_source(name: str, documents: Callable[[], Iterable[SearchDocument]]) -> None:
+    """A domain declares what it puts in the index (listings, events...); a rebuild reads every source."""
+    _SOURCES[name] = documents
+
+
+def all_documents() -> Iterable[SearchDocument]:
+    for name in sorted(_SOURCES):
+        yield from _SOURCES[name]()
 
 
 def open_engine(backend: str, path: str | Path) -> SearchEngine:

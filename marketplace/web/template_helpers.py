@@ -43,8 +43,14 @@ def format_isoday(value: str | None) -> str:
     return format_day(date.fromisoformat(value)) if value else ""
 
 
+def format_isomoment(value: str | None) -> str:
+    """A UTC date and time passed as an ISO string (mail context is JSON), shown like ``moment``."""
+    return format_moment(datetime.fromisoformat(value)) if value else ""
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(day=format_day, moment=format_moment, vnd=format_vnd, isoday=format_isoday)
+    app.jinja_env.filters.update(day=format_day, moment=format_moment, vnd=format_vnd, isoday=format_isoday,
+                                 isomoment=format_isomoment)
     app.jinja_env.globals.update(
         label_for=label_for,
         locale_code=locale_code,

@@ -1,0 +1,121 @@
+"""Event pages: list, detail, ICS, organisers' editing and agenda, registering and "my registrations"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from icalendar import Calendar
+
+from marketplace.events.models import Event, Registration
+from marketplace.timeutil import utcnow
+from tests.conftest import login
+
+
+def test_public_list_and_detail_hide_drafts(client, make_event):
+    published = make_event()
+    draft = make_event(publish=False, title_vi="Hội thảo nháp chưa công bố", title_en="Draft workshop")
+    page = client.get("/events/").get_data(as_text=True)
+    assert published.title_vi in page and draft.title_vi not in page
+    assert client.get(f"/events/{published.slug}").status_code == 200
+    assert client.get(f"/events/{draft.slug}").status_code == 404
+
+
+def test_past_events_tab(client, make_event):
+    past = make_event(title_vi="Chợ công nghệ năm ngoái", starts_at=(utcnow() - timedelta(days=40)).isoformat(),
+                      ends_at=(utcnow() - timedelta(days=39)).isoformat())
+    assert past.title_vi not in client.get("/events/").get_data(as_text=True)
+    assert past.title_vi in client.get("/events/?when=past").get_data(as_text=True)
+
+
+def test_search_finds_events_without_diacritics(client, event):
+    page = client.get("/events/?q=cho+cong+nghe+hung+yen").get_data(as_text=True)
+    assert event.title_vi in page
+    assert event.title_vi not in client.get("/events/?q=blockchain").get_data(as_text=True)
+
+
+def test_ics_download(client, event):
+    response = client.get(f"/events/{event.slug}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    vevent = Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert str(vevent["SUMMARY"]) == event.title_vi
+    assert vevent.decoded("DTSTART").replace(tzinfo=None) == event.starts_at
+
+
+def test_organiser_creates_edits_and_publishes(client, db, organiser):
+    login(client, organiser.email)
+    form = {"type": "techdemo", "title_vi": "Trình diễn công nghệ sấy nông sản", "title_en": "Drying technology demo",
+            "venue": "Hội trường Sở KH&CN", "starts_at": "2027-03-10T08:00", "ends_at": "2027-03-10T17:00",
+            "capacity_visitor": "80", "capacity_b2b": "", "waitlist_enabled": "y", "offer_hours": "24"}
+    response = client.post("/events/new", data=form)
+    assert response.status_code == 302
+    event = db.session.query(Event).one()
+    assert event.status == "draft" and event.starts_at.hour == 1  # 08:00 in Vietnam is 01:00 UTC
+    assert [(c.participant_type, c.capacity) for c in event.capacities] == [("visitor", 80)]
+
+    bad = client.post(f"/events/{event.slug}/edit", data=form | {"ends_at": "2027-03-09T08:00"})
+    assert bad.status_code == 422 and "phải kết thúc sau" in bad.get_data(as_text=True)
+
+    agenda = {"starts_at": "2027-03-10T08:30", "ends_at": "2027-03-10T09:00", "title_vi": "Khai mạc"}
+    assert client.post(f"/events/{event.slug}/agenda", data=agenda).status_code == 302
+    assert client.post(f"/events/{event.slug}/status/publish").status_code == 302
+    db.session.refresh(event)
+    assert event.status == "published" and event.sessions[0].title_vi == "Khai mạc"
+    assert "Khai mạc" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    # an illegal move is refused with a message, not a 500
+    response = client.post(f"/events/{event.slug}/status/archive", follow_redirects=True)
+    assert response.status_code == 200 and "không thể" in response.get_data(as_text=True).lower()
+
+
+def test_members_cannot_create_events(client, login_as):
+    login_as("member")
+    assert client.get("/events/new").status_code == 403
+
+
+def test_register_page_then_ticket_on_my_registrations(client, db, event, make_user):
+    user = make_user()
+    login(client, user.email)
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "Luật Bảo vệ dữ liệu cá nhân" in page or "dữ liệu cá nhân" in page
+    refused = client.post(f"/events/{event.slug}/register", data={"participant_type": "visitor", "organisation_id": 0})
+    assert refused.status_code == 422  # the processing consent is required
+    response = client.post(f"/events/{event.slug}/register",
+                           data={"participant_type": "visitor", "organisation_id": 0, "consent_processing": "y",
+                                 "phone": "0912 345 678"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/events/mine")
+    reg = db.session.query(Registration).one()
+    mine = client.get("/events/mine").get_data(as_text=True)
+    assert reg.ticket_token in mine and f"/events/registrations/{reg.id}/ticket.png" in mine
+    png = client.get(f"/events/registrations/{reg.id}/ticket.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+
+    other = make_user(email="khac@example.vn")
+    stranger = client.application.test_client()
+    login(stranger, other.email)
+    assert stranger.get(f"/events/registrations/{reg.id}/ticket.png").status_code == 404
+    assert stranger.post(f"/events/registrations/{reg.id}/cancel").status_code == 404
+
+
+def test_cancel_from_my_registrations(client, db, event, make_user, register_person):
+    user = make_user()
+    reg = register_person(event, user)
+    login(client, user.email)
+    assert client.post(f"/events/registrations/{reg.id}/cancel").status_code == 302
+    db.session.refresh(reg)
+    assert reg.status == "cancelled"
+
+
+def test_offer_confirmation_link(client, db, make_event, make_people, register_person, mailbox):
+    event = make_event(capacity={"visitor": 1})
+    a, b = make_people(2)
+    first = register_person(event, a)
+    second = register_person(event, b)
+    login(client, a.email)
+    client.post(f"/events/registrations/{first.id}/cancel")
+    link = urlsplit(mailbox.last_link(b.email)).path
+    promoted = client.application.test_client()
+    login(promoted, b.email)
+    assert promoted.get(link).status_code == 200
+    assert promoted.post(link).status_code == 302
+    db.session.refresh(second)
+    assert second.status == "confirmed" and second.ticket_token
