@@ -29,11 +29,11 @@ def organiser(db, make_user):
 
 @pytest.fixture()
 def make_event(db, organiser):
-    def make(publish: bool = True, **overrides):
+    def make(published: bool = True, **overrides):
         data = FAIR | {"starts_at": future(30).isoformat() + "+00:00",
                        "ends_at": (future(30) + timedelta(hours=9)).isoformat() + "+00:00"} | overrides
         event = create_event(by=organiser, data=data)
-        if publish:
+        if published:
             change_event_status(event, by=organiser, action="publish")
         db.session.commit()
         return event

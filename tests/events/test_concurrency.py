@@ -9,6 +9,7 @@ registrations``, so the requests overlap across the worker processes (the access
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -96,9 +97,10 @@ def _people_with_tokens(db, n: int, prefix: str) -> list[tuple[int, str]]:
     return out
 
 
-def _burst(url: str, secrets: list[str]) -> list[httpx.Response | Exception]:
-    """POST the visitor registration once per secret, all threads released at the same moment."""
-    barrier = threading.Barrier(len(secrets), timeout=60)
+def _burst(url: str, secrets: list[str], also=()) -> list[httpx.Response | Exception]:
+    """POST the visitor registration once per secret, all threads released at the same moment (with the
+    ``also`` callables, each in its own thread)."""
+    barrier = threading.Barrier(len(secrets) + len(also), timeout=60)
     answers: list[httpx.Response | Exception | None] = [None] * len(secrets)
     # one client, one connection per thread (sync workers close each connection after the answer)
     limits = httpx.Limits(max_connections=len(secrets), max_keepalive_connections=0)
@@ -111,8 +113,13 @@ def _burst(url: str, secrets: list[str]) -> list[httpx.Response | Exception]:
         except httpx.HTTPError as exc:  # reported by the assertions, not lost in a thread
             answers[i] = exc
 
+    def other(fn) -> None:
+        barrier.wait()
+        fn()
+
     with httpx.Client(timeout=60, limits=limits) as client:
         threads = [threading.Thread(target=call, args=(client, i, s)) for i, s in enumerate(secrets)]
+        threads += [threading.Thread(target=other, args=(fn,)) for fn in also]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -202,3 +209,37 @@ def test_one_person_submitting_50_times_at_once_gets_one_registration(db, server
     assert taken == ROUNDS
     mails = mailbox.messages()  # one confirmation each, not one per click
     assert sorted(m["To"] for m in mails) == sorted(f"nhapdup{i}@example.vn" for i in range(1, ROUNDS + 1))
+
+
+@pytest.mark.xfail(condition=os.environ.get("MARKETPLACE_TEST_DATABASE_URL", "").startswith("postgresql"),
+                   strict=False, reason="update_event locks the event_capacity row (flush) before the event row "
+                   "(fill_free_seats), registrations lock event then event_capacity: PostgreSQL deadlocks, 503")
+def test_organiser_raising_capacity_during_a_burst_neither_fails_nor_oversells(db, server, make_event, organiser):
+    event = make_event(capacity={"visitor": SEATS})
+    people = _people_with_tokens(db, 150, "dongnguoi")
+    token, organiser_secret = create_api_token(organiser, "organiser")
+    token.last_used_at = utcnow()
+    db.session.commit()
+    event_id = event.id
+    db.session.remove()
+    url = f"{server.url}/api/v1/events/{event_id}"
+    edits: list[httpx.Response | Exception] = []
+
+    def raise_capacity(step: int) -> None:
+        try:
+            edits.append(httpx.patch(url, json={"capacity": {"visitor": SEATS + 5 * step}}, timeout=60,
+                                     headers={"Authorization": f"Bearer {organiser_secret}"}))
+        except httpx.HTTPError as exc:
+            edits.append(exc)
+
+    answers = _burst(f"{url}/registrations", [secret for _uid, secret in people],
+                     also=[functools.partial(raise_capacity, step) for step in range(1, 31)])
+
+    assert _problems(answers) == []
+    # raising is always allowed; a raise that a later one overtook may be refused (422) if it would now be a cut
+    assert [e for e in edits if isinstance(e, Exception) or e.status_code not in (200, 422)] == []
+    capacity = db.session.scalar(select(EventCapacity).where(EventCapacity.event_id == event_id,
+                                                             EventCapacity.participant_type == "visitor"))
+    holding = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event_id, Registration.status.in_(("confirmed", "offered"))))
+    assert capacity.taken == holding <= capacity.capacity

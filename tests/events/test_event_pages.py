@@ -14,7 +14,7 @@ from tests.conftest import login
 
 def test_public_list_and_detail_hide_drafts(client, make_event):
     published = make_event()
-    draft = make_event(publish=False, title_vi="Hội thảo nháp chưa công bố", title_en="Draft workshop")
+    draft = make_event(published=False, title_vi="Hội thảo nháp chưa công bố", title_en="Draft workshop")
     page = client.get("/events/").get_data(as_text=True)
     assert published.title_vi in page and draft.title_vi not in page
     assert client.get(f"/events/{published.slug}").status_code == 200

@@ -286,7 +286,7 @@ def test_catalogue_shows_approved_exhibitors_and_only_published_listings(db, cli
 
 
 def test_catalogue_of_a_draft_event_is_not_found(db, client, make_event):
-    draft = make_event(publish=False)
+    draft = make_event(published=False)
     assert client.get(f"/events/{draft.slug}/exhibitors").status_code == 404
 
 

@@ -180,7 +180,7 @@ def test_registration_closed_and_not_yet_open(db, make_event, make_user, organis
     with pytest.raises(ServiceError) as exc:
         register(later, by=user, participant_type="visitor", data={"consent_processing": True})
     assert exc.value.code == "registration_not_yet"
-    draft = make_event(publish=False)
+    draft = make_event(published=False)
     with pytest.raises(ServiceError) as exc:
         register(draft, by=user, participant_type="visitor", data={"consent_processing": True})
     assert exc.value.code == "registration_unavailable"
