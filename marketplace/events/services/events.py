@@ -192,6 +192,10 @@ def update_event(event: Event, *, by, data: dict) -> Event:
         raise ServiceError("archived", str(_l("An archived event cannot be changed.")), status=409)
     cleaned = clean_event_data(data, partial=True, current=event)
     capacity = cleaned.pop("capacity", None)
+    if capacity is not None:
+        from .registration import lock_event_seats
+
+        lock_event_seats(event)  # same lock order as registrations, and "not below taken" on live counts
     for key, value in cleaned.items():
         setattr(event, key, value)
     if capacity is not None:

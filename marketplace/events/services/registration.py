@@ -45,10 +45,16 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def _lock_event(event: Event) -> int:
-    """Take the event's row lock (see module docstring) and return the next arrival number."""
-    db.session.execute(update(Event).where(Event.id == event.id).values(arrivals=Event.arrivals + 1)
+def _lock_event(event: Event, *, arrival: bool = False) -> int | None:
+    """Take the event's row lock (see module docstring); with ``arrival``, also return the next arrival number.
+
+    Every change of seats takes this lock first and the capacity rows after it: one lock order, no deadlocks.
+    """
+    step = Event.arrivals + 1 if arrival else Event.arrivals  # a no-op UPDATE locks the row all the same
+    db.session.execute(update(Event).where(Event.id == event.id).values(arrivals=step)
                        .execution_options(synchronize_session=False))
+    if not arrival:
+        return None
     return db.session.scalar(select(Event.arrivals).where(Event.id == event.id))
 
 
@@ -154,11 +160,12 @@ def register(event: Event, *, by, participant_type: str, organisation: Organisat
     organisation = _organisation_for(by, organisation)
     details = _clean_details(data)
 
-    arrival = _lock_event(event)
+    _lock_event(event)
     reg = db.session.scalar(select(Registration).where(Registration.event_id == event.id,
                                                        Registration.user_id == by.id))
     if reg is not None and reg.status in ACTIVE:
         return reg, False
+    arrival = _lock_event(event, arrival=True)
     previous = reg.status if reg is not None else None
     if reg is None:
         # a placeholder status until placed below (the seat query autoflushes the new row)
@@ -183,6 +190,12 @@ def register(event: Event, *, by, participant_type: str, organisation: Organisat
     _refresh_capacities(event)
     record("event.register", actor=by, obj=event, registration=reg.id, status=reg.status, type=participant_type)
     return reg, True
+
+
+def lock_event_seats(event: Event) -> None:
+    """For other services that change seats (capacity edits): the event lock, then fresh capacity rows."""
+    _lock_event(event)
+    _refresh_capacities(event)
 
 
 def waitlist_position(reg: Registration) -> int | None:
