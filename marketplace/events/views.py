@@ -144,7 +144,21 @@ def _store_floor_plan(form: EventForm, event: Event) -> bool:
     return True
 
 
-def _edit_page(form: EventForm, event: Event | None):
+def _save(form: EventForm, event: Event | None, service, message: str):
+    """Validate, run ``service`` (create or update), store the floor plan, commit; else show the form again."""
+    if form.validate_on_submit():
+        try:
+            saved = service()
+        except ServiceError as exc:
+            db.session.rollback()
+            if not form.apply_service_error(exc):
+                flash(exc.message, "danger")
+        else:
+            if _store_floor_plan(form, saved):
+                db.session.commit()
+                flash(message, "success")
+                return redirect(url_for("events.detail", slug=saved.slug))
+            db.session.rollback()
     return render_template("events/edit.html", form=form, event=event, participant_types=list(ParticipantType)), \
         (422 if form.errors else 200)
 
@@ -154,20 +168,8 @@ def _edit_page(form: EventForm, event: Event | None):
 def new():
     form = EventForm()
     form.fill_choices()
-    if form.validate_on_submit():
-        try:
-            event = create_event(by=current_user, data=form.event_data())
-        except ServiceError as exc:
-            db.session.rollback()
-            if not form.apply_service_error(exc):
-                flash(exc.message, "danger")
-        else:
-            if _store_floor_plan(form, event):
-                db.session.commit()
-                flash(_("The event is saved as a draft. Add the agenda, then publish it."), "success")
-                return redirect(url_for("events.detail", slug=event.slug))
-            db.session.rollback()
-    return _edit_page(form, None)
+    return _save(form, None, lambda: create_event(by=current_user, data=form.event_data()),
+                 _("The event is saved as a draft. Add the agenda, then publish it."))
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -181,20 +183,8 @@ def edit(slug: str):
             getattr(form, name).data = to_local(getattr(event, name))
         for row in event.capacities:
             getattr(form, f"capacity_{row.participant_type}").data = row.capacity
-    if form.validate_on_submit():
-        try:
-            update_event(event, by=current_user, data=form.event_data())
-        except ServiceError as exc:
-            db.session.rollback()
-            if not form.apply_service_error(exc):
-                flash(exc.message, "danger")
-        else:
-            if _store_floor_plan(form, event):
-                db.session.commit()
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("events.detail", slug=event.slug))
-            db.session.rollback()
-    return _edit_page(form, event)
+    return _save(form, event, lambda: update_event(event, by=current_user, data=form.event_data()),
+                 _("Changes saved."))
 
 
 @bp.post("/<slug>/status/<action>")

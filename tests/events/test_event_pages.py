@@ -119,3 +119,28 @@ def test_offer_confirmation_link(client, db, make_event, make_people, register_p
     assert promoted.post(link).status_code == 302
     db.session.refresh(second)
     assert second.status == "confirmed" and second.ticket_token
+
+
+def test_floor_plan_upload_images_only(client, db, event, organiser):
+    import io
+
+    from tests.listings.conftest import PDF, PNG
+
+    login(client, organiser.email)
+    form = client.get(f"/events/{event.slug}/edit")
+    assert form.status_code == 200
+    data = {"type": event.type, "title_vi": event.title_vi, "title_en": event.title_en, "venue": event.venue,
+            "starts_at": "2027-03-10T08:00", "ends_at": "2027-03-10T17:00", "capacity_visitor": "50",
+            "waitlist_enabled": "y", "offer_hours": "24"}
+    refused = client.post(f"/events/{event.slug}/edit", content_type="multipart/form-data",
+                          data=data | {"floor_plan": (io.BytesIO(PDF), "so-do.pdf")})
+    assert refused.status_code == 422
+    db.session.refresh(event)
+    assert event.floor_plan_key is None and event.starts_at.year != 2027  # nothing saved
+    saved = client.post(f"/events/{event.slug}/edit", content_type="multipart/form-data",
+                        data=data | {"floor_plan": (io.BytesIO(PNG), "sơ đồ.png")})
+    assert saved.status_code == 302
+    image = client.get(f"/events/{event.slug}/floor-plan")
+    body = image.data
+    image.close()  # a file response stays open until closed
+    assert image.status_code == 200 and image.mimetype == "image/png" and body == PNG
