@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import errors, input_guard, tasks
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from .outbox import tasks as outbox_tasks  # noqa: F401  (effects run after commit in tests)
     from .web import auth_setup, i18n, security, template_helpers
 
     db.init_app(app)
@@ -53,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts.views import bp as accounts_bp
     from .accounts.views_organisations import bp as organisations_bp
     from .admin.views import bp as admin_bp
-    from .events import tasks as event_tasks  # noqa: F401  (event indexing, ticket mail, offer expiry)
+    from .events import tasks as event_tasks
     from .events import views_registration  # noqa: F401  (participants' routes on the events blueprint)
     from .events.views import bp as events_bp
     from .events.views_checkin import bp as event_checkin_bp
@@ -64,14 +65,18 @@ def create_app(config: dict | None = None) -> Flask:
     from .ip_assets import tasks as ip_asset_tasks  # noqa: F401  (renewal reminders)
     from .ip_assets.views import bp as ip_assets_bp
     from .ip_assets.views_import import bp as ip_import_bp
-    from .listings import tasks as listing_tasks  # noqa: F401  (connects listing_changed → index job)
+    from .listings import tasks as listing_tasks
     from .listings.views import bp as listings_bp
     from .listings.views_attachments import bp as attachments_bp
     from .listings.views_moderation import bp as moderation_bp
+    from .mail import tasks as mail_tasks
     from .mail.views import bp as dev_mail_bp
-    from .matching import tasks as matching_tasks  # noqa: F401  (connects listing_published → matches, alerts)
+    from .matching import tasks as matching_tasks
     from .matching.views import bp as matching_bp
     from .web.views import bp as web_bp
+
+    for domain_tasks in (mail_tasks, listing_tasks, matching_tasks, event_tasks):
+        domain_tasks.connect()
 
     for blueprint in (web_bp, accounts_bp, organisations_bp, listings_bp, attachments_bp, ip_assets_bp, ip_import_bp,
                       moderation_bp, matching_bp, events_bp, event_manage_bp, event_checkin_bp, event_exhibitors_bp,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .extensions import db
@@ -130,14 +130,19 @@ def search_reindex_command() -> None:
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True)
 def worker_command(workers: int) -> None:
-    """Run the job-queue consumer (huey)."""
+    """Run the job-queue consumer (huey: periodic jobs) and the outbox poller (derived effects)."""
     from huey.consumer import Consumer
 
+    from .outbox.tasks import start_poller
     from .tasks import huey
 
     consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
-    click.echo(f"Worker started ({type(huey).__name__}, {workers} threads).")
-    consumer.run()
+    _thread, stop = start_poller(current_app._get_current_object())
+    click.echo(f"Worker started ({type(huey).__name__}, {workers} threads, outbox poller).")
+    try:
+        consumer.run()
+    finally:
+        stop.set()
 
 
 def init_app(app: Flask) -> None:

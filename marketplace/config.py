@@ -71,6 +71,9 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Chợ công nghệ số <no-reply@localhost>"
     HUEY_IMMEDIATE = False
+    OUTBOX_IMMEDIATE = False  # tests: run effects right after the commit that wrote them
+    OUTBOX_POLL_SECONDS = 1.0  # how often the worker looks for due effects
+    OUTBOX_LEASE_SECONDS = 300  # a claimed effect whose worker died is taken again after this
     API_TOKEN_DAYS = 90
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -94,6 +97,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-not-secret"
     HUEY_IMMEDIATE = True
+    OUTBOX_IMMEDIATE = True
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on; e2e tests run with it on
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -129,9 +133,11 @@ def load_config(overrides: dict | None = None) -> dict:
             cfg[key] = env(key)
     if env("DATABASE_URL"):
         cfg["SQLALCHEMY_DATABASE_URI"] = env("DATABASE_URL")
-    for key in ("MAIL_PORT", "PROXY_FIX_HOPS", "MAX_CONTENT_LENGTH"):
+    for key in ("MAIL_PORT", "PROXY_FIX_HOPS", "MAX_CONTENT_LENGTH", "OUTBOX_LEASE_SECONDS"):
         if env(key) is not None:
             cfg[key] = int(env(key))
+    if env("OUTBOX_POLL_SECONDS") is not None:
+        cfg["OUTBOX_POLL_SECONDS"] = float(env("OUTBOX_POLL_SECONDS"))
     for key in ("MAIL_USE_TLS", "MAIL_USE_SSL", "FORCE_HTTPS"):
         if env(key) is not None:
             cfg[key] = env_bool(key)

@@ -1,5 +1,12 @@
-"""One error path for the whole app: JSON ``{"error": {"code", "message", "fields"}}`` under ``/api/``,
-a bilingual HTML page elsewhere. Unexpected errors get a reference id that is logged with the traceback."""
+"""One error path for the whole app.
+
+* :class:`ServiceError` (raised through :func:`fail`) is how a service refuses an operation; every layer
+  imports it from here.
+* The handlers answer JSON ``{"error": {"code", "message", "fields"}}`` under ``/api/`` and a bilingual HTML
+  page elsewhere. A ``ServiceError`` that leaves a view is rolled back and answered with its status, code and
+  field, so API views simply let it propagate (HTML views catch it with :func:`marketplace.actions.attempt`).
+  Unexpected errors get a reference id that is logged with the traceback.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,25 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from .extensions import db
 
 log = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A rule refused the operation. ``code`` is stable (API, tests); ``message`` is translated text;
+    ``field`` names the input it concerns (or None); ``status`` is the HTTP status an API answers with."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 409):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def fail(field: str | None, message, *, status: int = 422, code: str | None = None) -> ServiceError:
+    """The refusal of one input: ``raise fail("price_vnd", _("…"))``. The code defaults to ``invalid_<field>``
+    (``invalid`` without a field); pass ``status=409`` and a code for a refusal of the current state."""
+    return ServiceError(code or (f"invalid_{field}" if field else "invalid"), str(message), field=field,
+                        status=status)
 
 MESSAGES = {
     400: lambda: _("The request could not be understood."),
@@ -87,6 +113,13 @@ def handle_http_exception(error: HTTPException):
                           headers=headers)
 
 
+def handle_service_error(error: ServiceError):
+    """A refusal that left the view: nothing of the request is kept; the caller sees why."""
+    _safe_rollback()
+    return error_response(error.status, code=error.code, message=error.message,
+                          fields={error.field: error.message} if error.field else {})
+
+
 def handle_database_unavailable(error: DBAPIError):
     if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
         _safe_rollback()
@@ -111,5 +144,6 @@ def _safe_rollback() -> None:
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

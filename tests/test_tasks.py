@@ -51,7 +51,7 @@ def test_effects_wait_for_the_outermost_commit_not_a_savepoint(db):
 
 
 def test_worker_process_sends_queued_mail(tmp_path):
-    """The web process only enqueues into SqliteHuey; ``flask worker`` renders and writes the mail."""
+    """The web process only writes an outbox row; ``flask worker`` renders and writes the mail."""
     env = dict(os.environ, MARKETPLACE_ENV="development", MARKETPLACE_DATA_DIR=str(tmp_path),
                MARKETPLACE_DATABASE_URL=f"sqlite:///{tmp_path}/w.db")
     enqueue = """
@@ -60,6 +60,7 @@ from marketplace.extensions import db
 from marketplace.mail.services import queue_mail
 app = create_app()
 with app.app_context():
+    db.create_all()
     queue_mail("an@example.vn", "reset_password", locale="vi", name="An", url="http://x/reset")
     db.session.commit()
 """

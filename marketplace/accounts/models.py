@@ -90,6 +90,15 @@ class User(db.Model):
     def active_memberships(self) -> list[Membership]:
         return [m for m in self.memberships if m.status == MembershipStatus.ACTIVE.value]
 
+    def active_organisations(self) -> list[Organisation]:
+        """The organisations this person acts for (active memberships), in the order they joined."""
+        return [m.organisation for m in self.active_memberships()]
+
+    def is_active_member(self, organisation: Organisation | int | None) -> bool:
+        """True when the person is an active member of ``organisation`` (an Organisation or its id)."""
+        org_id = getattr(organisation, "id", organisation)
+        return org_id is not None and any(m.organisation_id == org_id for m in self.active_memberships())
+
 
 class LoginSession(db.Model):
     """One signed-in browser. Logging out deletes the row, so a copied cookie stops working."""
@@ -196,6 +205,10 @@ class Organisation(db.Model):
     def membership_of(self, user) -> Membership | None:
         uid = getattr(user, "id", None)
         return next((m for m in self.memberships if m.user_id == uid), None)
+
+    def has_active_member(self, user) -> bool:
+        membership = self.membership_of(user)
+        return membership is not None and membership.status == MembershipStatus.ACTIVE.value
 
 
 class Membership(db.Model):

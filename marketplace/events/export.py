@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..accounts.services.errors import ServiceError
 from ..audit.services import record
+from ..errors import ServiceError
 from ..extensions import db
 from ..permissions import Permission, user_can
 from ..timeutil import utcnow

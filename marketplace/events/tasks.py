@@ -8,9 +8,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..mail.tasks import deliver, render_mail
+from ..outbox import tasks as outbox
+from ..outbox.models import OutboxItem
+from ..outbox.services import add_effect
 from ..search import SearchDocument, get_engine, register_source
 from ..signals import event_changed
-from ..tasks import after_commit, periodic_task, task
+from ..tasks import periodic_task
 from ..urls import external_url
 from .labels import PARTICIPANT_LABELS, REG_STATUS_LABELS
 from .models import Event, EventStatus, Registration, RegStatus
@@ -33,8 +36,9 @@ def to_document(event: Event) -> SearchDocument:
         tt_forms=[], published_at=event.published_at or event.created_at, deadline=event.starts_at.date())
 
 
-@task(retries=3, retry_delay=10)
-def index_event(event_id: int) -> None:
+def index_event(payload: dict, _item=None) -> None:
+    """The ``events.index`` effect: upsert a published event's document, remove any other."""
+    event_id = payload["id"]
     event = db.session.get(Event, event_id)
     engine = get_engine()
     if event is not None and event.status in SEARCHABLE:
@@ -43,16 +47,14 @@ def index_event(event_id: int) -> None:
         engine.remove([document_id(event_id)])
 
 
-@event_changed.connect
 def _queue_index(event: Event, **_kwargs) -> None:
-    after_commit(db.session(), index_event, event.id, dedupe_key=("index-event", event.id))
+    add_effect("events.index", {"id": event.id}, key=event.id)
 
 
 def _event_documents():
     return (to_document(e) for e in db.session.scalars(select(Event).where(Event.status.in_(SEARCHABLE))))
 
 
-register_source("events", _event_documents)
 
 
 #: statuses that send the person a mail
@@ -60,10 +62,11 @@ MAILED = (RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value, RegStatus.PENDI
           RegStatus.OFFERED.value, RegStatus.REJECTED.value, RegStatus.CANCELLED.value, RegStatus.EXPIRED.value)
 
 
-@task(retries=5, retry_delay=60)
-def send_registration_mail(registration_id: int, status: str) -> None:
-    """One mail per status change; a confirmation carries the QR ticket (PNG) and the event (ICS)."""
-    reg = db.session.get(Registration, registration_id)
+def send_registration_mail(payload: dict, item: OutboxItem) -> None:
+    """The ``events.registration_mail`` effect (``{"id", "status"}``): one mail per status change; a
+    confirmation carries the QR ticket (PNG) and the event (ICS)."""
+    status = payload["status"]
+    reg = db.session.get(Registration, payload["id"])
     if reg is None or reg.status != status or status not in MAILED or reg.user is None or not reg.user.is_active:
         return  # superseded by a later change, or nobody to tell
     locale = reg.user.locale or "vi"
@@ -88,7 +91,7 @@ def send_registration_mail(registration_id: int, status: str) -> None:
     if status == RegStatus.CONFIRMED.value and reg.ticket_token:
         attachments.append(("ticket.png", "image/png", qr_png(reg.ticket_token)))
         attachments.append((f"{event.slug}.ics", "text/calendar", event_ics(event, locale)))
-    deliver(reg.email, subject, body, attachments)
+    deliver(item, reg.email, subject, body, attachments)
 
 
 @periodic_task(crontab(minute="*"))
@@ -98,3 +101,11 @@ def expire_waitlist_offers() -> None:
 
     if expire_offers():
         db.session.commit()
+
+
+def connect() -> None:
+    """Called by ``create_app``: index and mail effects, the event source of a rebuild, the change receiver."""
+    outbox.register("events.index", index_event)
+    outbox.register("events.registration_mail", send_registration_mail)
+    register_source("events", _event_documents)
+    event_changed.connect(_queue_index)

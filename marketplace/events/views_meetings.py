@@ -19,13 +19,13 @@ from wtforms.validators import DataRequired, NumberRange
 
 from ..accounts.forms import ORG_TYPE_LABELS
 from ..extensions import db
+from ..formatting import format_moment
 from ..forms_base import BaseForm, max_length
 from ..permissions import Permission, requires
 from ..reference.services import choices
 from ..text import nfc
 from ..timeutil import utcnow
 from ..urls import external_url
-from ..web.template_helpers import format_moment
 from .labels import MEETING_STATUS_LABELS, OUTCOME_LABELS, PARTICIPANT_LABELS
 from .models import MatchmakingSession, Meeting, MeetingStatus, Registration, RegStatus
 from .services import ServiceError

@@ -1,7 +1,7 @@
 """Queue jobs for listings: keep the search index in step with the database, expire and remind.
 
-Web requests never write the index: a change emits ``listing_changed``, which queues ``index_listing``
-after the commit; the worker runs it. ``flask search reindex`` rebuilds from scratch.
+Web requests never write the index: a change emits ``listing_changed``, which writes a ``listings.index``
+outbox effect in the same transaction; the worker runs it. ``flask search reindex`` rebuilds from scratch.
 """
 
 from __future__ import annotations
@@ -14,28 +14,30 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail.services import queue_mail
+from ..outbox import tasks as outbox
+from ..outbox.services import add_effect
 from ..search import all_documents, get_engine, rebuild, register_source
 from ..signals import listing_changed
-from ..tasks import after_commit, periodic_task, task
+from ..tasks import periodic_task
 from ..timeutil import utcnow
 from ..urls import external_url
 from .documents import document_id, is_searchable, to_document
 from .models import Listing, ReminderSent, Side, Status
 
 
-@task(retries=3, retry_delay=10)
-def index_listing(listing_id: int, side: str) -> None:
-    listing = db.session.get(Listing, listing_id)
+def index_listing(payload: dict, _item=None) -> None:
+    """The ``listings.index`` effect: upsert the listing's document, or remove it when it is not public."""
+    listing = db.session.get(Listing, payload["id"])
     engine = get_engine()
     if is_searchable(listing):
         engine.index([to_document(listing)])
     else:
-        engine.remove([document_id(listing_id, side)])
+        engine.remove([document_id(payload["id"], payload["side"])])
 
 
-@listing_changed.connect
 def _queue_index(listing: Listing, **_kwargs) -> None:
-    after_commit(db.session(), index_listing, listing.id, listing.side, dedupe_key=("index", listing.id))
+    add_effect("listings.index", {"id": listing.id, "side": listing.side}, key=listing.id,
+               lane=f"listing:{listing.id}")
 
 
 def public_listings():
@@ -47,7 +49,11 @@ def _listing_documents():
     return (to_document(listing) for listing in public_listings())
 
 
-register_source("listings", _listing_documents)
+def connect() -> None:
+    """Called by ``create_app``: index effects, the listing source of a rebuild, the change receiver."""
+    outbox.register("listings.index", index_listing)
+    register_source("listings", _listing_documents)
+    listing_changed.connect(_queue_index)
 
 
 def reindex_all() -> int:

@@ -1,10 +1,12 @@
-"""Queueing mail. Services call :func:`queue_mail`; the message leaves only after the transaction commits."""
+"""Queueing mail. Services call :func:`queue_mail`; the message leaves only after the transaction commits.
+
+The message is an outbox effect (``mail.send``): it is written in the caller's transaction and sent by the
+worker, again after a crash if need be, always with the same Message-ID (see ``mail.tasks``).
+"""
 
 from __future__ import annotations
 
-from ..extensions import db
-from ..tasks import after_commit
-from .tasks import send_mail
+from ..outbox.services import add_effect
 
 
 def queue_mail(to: str, template: str, *, locale: str | None = None, **context) -> None:
@@ -12,4 +14,4 @@ def queue_mail(to: str, template: str, *, locale: str | None = None, **context) 
 
     ``context`` must be JSON-serialisable: pass ids, names and absolute URLs, not ORM objects.
     """
-    after_commit(db.session(), send_mail, to, template, locale or "vi", context)
+    add_effect("mail.send", {"to": to, "template": template, "locale": locale or "vi", "context": context})

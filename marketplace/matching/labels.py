@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..formatting import format_vnd
 from ..reference.services import label_for
-from ..web.template_helpers import format_vnd
 
 
 def reason_text(reason: dict) -> str:

@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..listings.models import Listing
 from ..mail.services import queue_mail
+from ..outbox import tasks as outbox
+from ..outbox.services import add_effect
 from ..signals import listing_published
-from ..tasks import after_commit, periodic_task, task
+from ..tasks import periodic_task
 from ..timeutil import utcnow
 from ..urls import external_url
 from .models import MatchNotice, MatchPreference
@@ -20,13 +22,17 @@ from .saved_searches import run_due_saved_searches
 from .services import STRONG, find_matches
 
 
-@listing_published.connect
 def _on_published(listing: Listing, **_kwargs) -> None:
-    after_commit(db.session(), record_strong_matches, listing.id)
-    after_commit(db.session(), run_saved_searches, "immediate")
+    # in the listing's lane: they run after its index effect, so the new listing is found
+    add_effect("matching.published", {"id": listing.id}, key=listing.id, lane=f"listing:{listing.id}")
 
 
-@task(retries=2, retry_delay=30)
+def on_published(payload: dict, _item=None) -> None:
+    """The ``matching.published`` effect: strong-match notices, then immediate saved-search alerts."""
+    record_strong_matches(payload["id"])
+    run_due_saved_searches("immediate")
+
+
 def record_strong_matches(listing_id: int) -> int:
     """Queue a notice for each opted-in owner of a strongly matching listing (sent in the daily digest)."""
     listing = db.session.get(Listing, listing_id)
@@ -47,7 +53,7 @@ def record_strong_matches(listing_id: int) -> int:
             count += 1
         except IntegrityError:
             continue
-    db.session.commit()
+    db.session.flush()
     return count
 
 
@@ -76,11 +82,6 @@ def send_match_digests(now=None) -> int:
     return len(by_user)
 
 
-@task(retries=2, retry_delay=30)
-def run_saved_searches(frequency: str | None = None) -> int:
-    return run_due_saved_searches(frequency)
-
-
 @periodic_task(crontab(minute="*/15"))
 def periodic_saved_searches() -> None:
     run_due_saved_searches()
@@ -89,3 +90,9 @@ def periodic_saved_searches() -> None:
 @periodic_task(crontab(hour="0", minute="30"))  # 07:30 in Vietnam (UTC+7)
 def daily_match_digest() -> None:
     send_match_digests()
+
+
+def connect() -> None:
+    """Called by ``create_app``: the effect of a first publication."""
+    outbox.register("matching.published", on_published)
+    listing_published.connect(_on_published)

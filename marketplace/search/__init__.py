@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 
-from .base import Hit, SearchDocument, SearchEngine, SearchQuery, SearchResults
+from .base import Hit, SearchDocument, SearchEngine, SearchQuery, SearchResults, document_id
 
 __all__ = ["BACKENDS", "Hit", "SearchDocument", "SearchEngine", "SearchQuery", "SearchResults",
-           "all_documents", "get_engine", "open_engine", "rebuild", "register_source"]
+           "all_documents", "document_id", "get_engine", "open_engine", "rebuild", "register_source"]
 
 BACKENDS = ("whoosh", "tantivy")
 REBUILD_BATCH = 500

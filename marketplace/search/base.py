@@ -71,12 +71,22 @@ class SearchQuery:
     facets: list[str] = field(default_factory=list)
 
 
+def document_id(doc_type: str, object_id: int) -> str:
+    """The index id of a database object: ``"offer:12"``, ``"event:3"``."""
+    return f"{doc_type}:{object_id}"
+
+
 @dataclass
 class Hit:
     id: str
     type: str
     score: float
     highlights: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def object_id(self) -> int:
+        """The database id of the object behind the hit (``"offer:12"`` → 12)."""
+        return int(self.id.rpartition(":")[2])
 
 
 @dataclass

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 
-from marketplace.web.template_helpers import format_day, format_isoday, format_moment, format_vnd
+from marketplace.formatting import format_day, format_isoday, format_moment, format_vnd
 
 
 def test_vietnamese_formats(app):

@@ -1,6 +1,6 @@
 """Account services: each takes the acting user, flushes, audits and never commits."""
 
-from .errors import ServiceError
+from ...errors import ServiceError
 from .organisations import (
     create_organisation,
     decide_membership,

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...reference.services import is_active_code
 from ...signals import organisation_verified
@@ -11,7 +12,6 @@ from ...text import slugify
 from ...timeutil import utcnow
 from ..models import Membership, MembershipRole, MembershipStatus, Organisation, OrgStatus, OrgType, User
 from ..tax_code import TaxCodeError, normalise_tax_code
-from .errors import ServiceError
 
 EDITABLE_FIELDS = ("legal_name", "short_name", "org_type", "tax_code", "province_code", "commune_code",
                    "street_address", "representative", "representative_title", "phone", "email", "website",

@@ -7,12 +7,12 @@ from sqlalchemy import delete, select
 
 from ...audit.models import AuditEntry
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...signals import user_anonymised
 from ...timeutil import utcnow
 from ..models import ApiToken, Consent, EmailToken, LoginSession, Membership, MembershipRole, User
 from ..passwords import verify_password
-from .errors import ServiceError
 
 
 def _iso(value):

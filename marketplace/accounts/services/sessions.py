@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...timeutil import utcnow
 from ..models import ApiToken, LoginSession, User
 from ..passwords import hash_password, needs_rehash, verify_password
-from .errors import ServiceError
 from .tokens import digest, new_secret
 from .users import normalise_email
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...mail.services import queue_mail
 from ...permissions import Role
@@ -17,7 +18,6 @@ from ...timeutil import utcnow
 from ...urls import external_url
 from ..models import Consent, EmailToken, LoginSession, User
 from ..passwords import hash_password, password_problem, verify_password
-from .errors import ServiceError
 from .tokens import digest, new_secret
 
 TOKEN_TTL = {"verify_email": timedelta(days=2), "reset_password": timedelta(hours=1),

@@ -1,6 +1,6 @@
 """Event services (verb_noun, take the acting user, flush but never commit)."""
 
-from ...accounts.services.errors import ServiceError
+from ...errors import ServiceError
 from .checkin import CheckinResult, check_in, checkin_counts, clean_token
 from .events import (
     TRANSITIONS,

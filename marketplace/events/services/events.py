@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ...accounts.services.errors import ServiceError
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...permissions import Permission, user_can
 from ...signals import event_changed

@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...accounts.models import MembershipStatus, Organisation, User
-from ...accounts.services.errors import ServiceError
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...listings.models import Listing, Status
 from ...listings.services import create_listing

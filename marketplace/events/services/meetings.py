@@ -12,8 +12,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
-from ...accounts.services.errors import ServiceError
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...mail.services import queue_mail
 from ...permissions import Permission, user_can

@@ -17,12 +17,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ...accounts.models import MembershipStatus, Organisation
-from ...accounts.services.errors import ServiceError
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
+from ...outbox.services import add_effect
 from ...permissions import Permission, user_can
 from ...signals import registration_changed
-from ...tasks import after_commit
 from ...text import nfc
 from ...timeutil import utcnow
 from ..labels import PARTICIPANT_LABELS
@@ -98,10 +98,7 @@ def _set_status(reg: Registration, status: str, *, now: datetime) -> None:
 
 
 def _mail(reg: Registration) -> None:
-    from ..tasks import send_registration_mail
-
-    after_commit(db.session(), send_registration_mail, reg.id, reg.status,
-                 dedupe_key=("registration-mail", reg.id, reg.status))
+    add_effect("events.registration_mail", {"id": reg.id, "status": reg.status}, key=(reg.id, reg.status))
 
 
 def _organisation_for(user, organisation: Organisation | None) -> Organisation | None:

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ...audit.services import record
 from ...extensions import db
+from ...formatting import format_moment
 from ...text import nfc
-from ...web.template_helpers import format_moment
 from ..models import Event, MatchmakingSession, Meeting, MeetingSeat, MeetingStatus, Registration
 from ..scheduler import MeetingRequest, Placement, SessionSpec, check_schedule, schedule
 from .events import parse_moment

@@ -1,6 +1,6 @@
 """Listing services (offers and needs). Each takes the acting user, flushes, audits and never commits."""
 
-from .errors import ServiceError
+from ...errors import ServiceError
 from .fields import clean_listing_data, fields_for, quality_hints
 from .lifecycle import (
     DECISIONS,

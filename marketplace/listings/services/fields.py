@@ -9,11 +9,11 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from ...errors import ServiceError
 from ...reference.services import is_active_code
 from ...text import nfc
 from ..markdown import strip_html
 from ..models import OFFER_KINDS, Side
-from .errors import ServiceError
 
 COMMON = ("title_vi", "title_en", "summary", "description", "keywords", "st_fields", "sectors", "province_code",
           "application_areas")

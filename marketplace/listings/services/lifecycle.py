@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from ...accounts.models import MembershipStatus, Organisation
 from ...audit.services import record
+from ...errors import ServiceError
 from ...extensions import db
 from ...mail.services import queue_mail
 from ...permissions import Permission, user_can
@@ -21,7 +22,6 @@ from ...timeutil import utcnow
 from ...urls import external_url
 from ..labels import STATUS_LABELS
 from ..models import NEED_KIND, Listing, ListingRevision, ModerationDecision, Side, Status
-from .errors import ServiceError
 from .fields import EXTENSIONS, apply_fields, clean_listing_data, fields_for, read_field
 from .references import next_reference
 

@@ -1,3 +1,0 @@
-from ...accounts.services.errors import ServiceError
-
-__all__ = ["ServiceError"]
