@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -25,6 +26,26 @@ from marketplace.reference.services import load_reference_data
 from marketplace.search import get_engine
 
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config):
+    """``MARKETPLACE_TEST_CLOCK_SHIFT_DAYS=365``: the whole run happens that many days from today (the clock
+    keeps ticking), so a test that depends on the calendar date fails now rather than on some future day.
+    ``.ci/run`` runs the in-process tests once more this way; servers started in subprocesses keep the real
+    clock, so those tests (``slow``, ``e2e``) are left out of that run."""
+    days = os.environ.get("MARKETPLACE_TEST_CLOCK_SHIFT_DAYS")
+    if days:
+        import time_machine
+
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=int(days)), tick=True)
+        traveller.start()
+        config._clock_traveller = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_clock_traveller", None)
+    if traveller is not None:
+        traveller.stop()
 
 
 @pytest.fixture(scope="session")

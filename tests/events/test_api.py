@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from marketplace.events.models import Registration
+from datetime import timedelta
 
-EVENT = {"type": "techmart", "title_vi": "Chợ công nghệ và thiết bị Hưng Yên 2027", "title_en": "Hung Yen Techmart 2027",
-         "starts_at": "2027-05-20T08:00:00+07:00", "ends_at": "2027-05-21T17:00:00+07:00", "venue": "Nhà thi đấu tỉnh",
-         "capacity": {"visitor": 2, "b2b": 10}, "waitlist_enabled": True, "approval_required": False}
+from marketplace.events.models import Registration
+from marketplace.timeutil import utcnow
+
+DAY = (utcnow() + timedelta(days=200)).date()  # always ahead, whatever today is
+EVENT = {"type": "techmart", "title_vi": "Chợ công nghệ và thiết bị Hưng Yên", "title_en": "Hung Yen Techmart",
+         "starts_at": f"{DAY}T08:00:00+07:00", "ends_at": f"{DAY + timedelta(days=1)}T17:00:00+07:00",
+         "venue": "Nhà thi đấu tỉnh", "capacity": {"visitor": 2, "b2b": 10}, "waitlist_enabled": True,
+         "approval_required": False}
 
 
 def test_organiser_creates_patches_and_publishes(client, api_token, organiser, db):
@@ -14,7 +19,7 @@ def test_organiser_creates_patches_and_publishes(client, api_token, organiser, d
     created = client.post("/api/v1/events", json=EVENT, headers=headers)
     assert created.status_code == 201, created.json
     body = created.json
-    assert body["status"] == "draft" and body["starts_at"] == "2027-05-20T01:00:00Z"
+    assert body["status"] == "draft" and body["starts_at"] == f"{DAY}T01:00:00Z"
     assert body["capacity"]["visitor"] == {"capacity": 2, "taken": 0, "free": 2}
     assert client.get(f"/api/v1/events/{body['id']}").status_code == 404  # drafts are not public
 
@@ -34,7 +39,7 @@ def test_create_validation_and_permissions(client, api_token, organiser, make_us
     assert client.post("/api/v1/events", json=EVENT, headers=member).status_code == 403
     assert client.post("/api/v1/events", json=EVENT).status_code == 401
     headers = api_token(organiser)
-    bad = client.post("/api/v1/events", json=EVENT | {"ends_at": "2027-05-19T08:00:00+07:00"}, headers=headers)
+    bad = client.post("/api/v1/events", json=EVENT | {"ends_at": f"{DAY - timedelta(days=1)}T08:00:00+07:00"}, headers=headers)
     assert bad.status_code == 422 and "ends_at" in bad.json["error"]["fields"]
     bad = client.post("/api/v1/events", json=EVENT | {"capacity": {"vip": 5}}, headers=headers)
     assert bad.status_code == 422

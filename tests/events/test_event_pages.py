@@ -44,8 +44,9 @@ def test_ics_download(client, event):
 
 def test_organiser_creates_edits_and_publishes(client, db, organiser):
     login(client, organiser.email)
+    day = (utcnow() + timedelta(days=90)).date()
     form = {"type": "techdemo", "title_vi": "Trình diễn công nghệ sấy nông sản", "title_en": "Drying technology demo",
-            "venue": "Hội trường Sở KH&CN", "starts_at": "2027-03-10T08:00", "ends_at": "2027-03-10T17:00",
+            "venue": "Hội trường Sở KH&CN", "starts_at": f"{day}T08:00", "ends_at": f"{day}T17:00",
             "capacity_visitor": "80", "capacity_b2b": "", "waitlist_enabled": "y", "offer_hours": "24"}
     response = client.post("/events/new", data=form)
     assert response.status_code == 302
@@ -53,10 +54,10 @@ def test_organiser_creates_edits_and_publishes(client, db, organiser):
     assert event.status == "draft" and event.starts_at.hour == 1  # 08:00 in Vietnam is 01:00 UTC
     assert [(c.participant_type, c.capacity) for c in event.capacities] == [("visitor", 80)]
 
-    bad = client.post(f"/events/{event.slug}/edit", data=form | {"ends_at": "2027-03-09T08:00"})
+    bad = client.post(f"/events/{event.slug}/edit", data=form | {"ends_at": f"{day - timedelta(days=1)}T08:00"})
     assert bad.status_code == 422 and "phải kết thúc sau" in bad.get_data(as_text=True)
 
-    agenda = {"starts_at": "2027-03-10T08:30", "ends_at": "2027-03-10T09:00", "title_vi": "Khai mạc"}
+    agenda = {"starts_at": f"{day}T08:30", "ends_at": f"{day}T09:00", "title_vi": "Khai mạc"}
     assert client.post(f"/events/{event.slug}/agenda", data=agenda).status_code == 302
     assert client.post(f"/events/{event.slug}/status/publish").status_code == 302
     db.session.refresh(event)

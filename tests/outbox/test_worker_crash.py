@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL") or ""
 IS_PG = PG_URL.startswith(("postgres://", "postgresql://", "postgresql+"))
 N = 12
+pytestmark = pytest.mark.slow  # real worker processes (keep the real clock)
 
 # The worker's app: the real mail handler, followed by a pause during which the test kills the process.
 CRASH_APP = textwrap.dedent('''
