@@ -8,3 +8,8 @@ app = Flask(__name__)
 @app.get("/")
 def hello():
     return {"hello": "world"}
+
+
+@app.get("/healthz")
+def health():
+    return {"status": "ok"}

@@ -21,13 +21,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: how long a server may take to answer its first health probe, and each probe
+READY_SECONDS = 180
+PROBE_SECONDS = 10
+
 #: access log lines written with ``access_log=``: worker pid, status, method, path
 ACCESS_FORMAT = "%(p)s %(s)s %(m)s %(U)s"
 
 
 def start(target: str, port: int, env: dict, log: Path | None = None, *,
           access_log: Path | None = None) -> subprocess.Popen:
-    """Start gunicorn on ``target`` and wait until it answers; stderr goes to ``log``.
+    """Start gunicorn on ``target`` and wait until its cheap ``/healthz`` answers; stderr goes to ``log``.
+
+    The wait is generous (``READY_SECONDS``, each probe may take ``PROBE_SECONDS``) so that a start on a slow,
+    busy machine is not taken for a failure; a server that never answers is killed and waited for.
 
     Workers: ``WEB_CONCURRENCY`` in ``env`` (deploy/gunicorn.conf.py). With ``access_log``, every request is logged
     there as ``ACCESS_FORMAT`` (see :func:`served_by`), e.g. to check that several workers really served a burst.
@@ -39,15 +46,17 @@ def start(target: str, port: int, env: dict, log: Path | None = None, *,
         proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "--bind",
                                  f"127.0.0.1:{port}", *access, target],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-            return proc
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=PROBE_SECONDS).status_code == 200:
+                return proc
         except httpx.HTTPError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.25)
     proc.kill()
-    raise SystemExit(f"{target} did not start:\n{log.read_text(errors='replace')[-2000:]}")
+    proc.wait()
+    raise RuntimeError(f"{target} did not start:\n{log.read_text(errors='replace')[-2000:]}")
 
 
 def stop(*procs: subprocess.Popen) -> None:
