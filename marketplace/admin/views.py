@@ -15,6 +15,7 @@ from ..actions import attempt
 from ..audit.models import AuditEntry
 from ..extensions import db
 from ..permissions import Permission, requires, user_can
+from ..reference.loaders import get_scheme_or_404
 from ..reference.models import ReferenceCode
 from ..reference.services import SCHEMES, list_codes, update_reference_code
 from .forms import ROLE_LABELS, OrgStatusForm, ReferenceCodeForm, RoleForm
@@ -108,9 +109,7 @@ def organisation_status(org_id: int):
 @bp.get("/reference")
 @requires(Permission.REFERENCE_EDIT)
 def reference():
-    scheme = request.args.get("scheme") or "province"
-    if scheme not in SCHEMES:
-        abort(404)
+    scheme = get_scheme_or_404(request.args.get("scheme") or "province").name
     codes = list_codes(scheme, include_inactive=True)
     return render_template("admin/reference.html", schemes=SCHEMES, scheme=scheme, codes=codes)
 
