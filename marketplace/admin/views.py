@@ -15,8 +15,7 @@ from ..actions import attempt
 from ..audit.models import AuditEntry
 from ..extensions import db
 from ..permissions import Permission, requires, user_can
-from ..reference.loaders import get_scheme_or_404
-from ..reference.models import ReferenceCode
+from ..reference.loaders import get_code_or_404, get_scheme_or_404
 from ..reference.services import SCHEMES, list_codes, update_reference_code
 from .forms import ROLE_LABELS, OrgStatusForm, ReferenceCodeForm, RoleForm
 
@@ -117,7 +116,7 @@ def reference():
 @bp.route("/reference/<int:code_id>", methods=["GET", "POST"])
 @requires(Permission.REFERENCE_EDIT)
 def reference_edit(code_id: int):
-    rc = db.session.get(ReferenceCode, code_id) or abort(404)
+    rc = get_code_or_404(code_id)
     form = ReferenceCodeForm(obj=rc)
     if form.validate_on_submit() and attempt(
             lambda: update_reference_code(rc, by=current_user, label_vi=form.label_vi.data.strip(),
