@@ -1,4 +1,4 @@
-"""Chợ công nghệ số: the application factory. This file is the table of contents of the app."""
+"""Chợ công nghệ số: the application factory. :func:`create_app` is the table of contents of the app."""
 
 from __future__ import annotations
 
@@ -13,18 +13,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import ROOT, load_config
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
 def create_app(config: dict | None = None) -> Flask:
+    """Build the app, one line per part, in this order:
+
+    1. configuration;
+    2. extensions and the app-wide layers every request passes through;
+    3. each domain's wiring, called by name: ``init_app(app)`` or ``connect()`` registers its outbox
+       handlers, signal receivers, search sources and login hooks (nothing is wired by importing a module);
+    4. the HTML blueprints;
+    5. the API (``/api/v1``) and the CLI.
+
+    The parts are imported here, when the factory runs, so that importing ``marketplace`` stays cheap.
+    """
+    # 1. Configuration
     app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
     app.config.update(load_config(config))
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -32,10 +33,11 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
+    # 2. Extensions and app-wide layers
     from . import errors, input_guard, tasks
-    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from .extensions import babel, csrf, db, limiter, mail, migrate
     from .outbox import tasks as outbox_tasks  # noqa: F401  (effects run after commit in tests)
-    from .web import auth_setup, i18n, security, template_helpers
+    from .web import i18n, security, template_helpers
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -43,47 +45,53 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     mail.init_app(app)
-    login_manager.init_app(app)
-    auth_setup.init_app(app)
-    security.init_app(app)
-    input_guard.init_app(app)
-    template_helpers.init_app(app)
-    tasks.init_app(app)
+    security.init_app(app)           # security headers, HTTPS
+    input_guard.init_app(app)        # refuses malformed input before any view runs
+    template_helpers.init_app(app)   # Jinja filters and globals
+    tasks.init_app(app)              # the job queue runs in this app's context
     errors.register_error_handlers(app)
 
+    # 3. Each domain's wiring, by name
+    from .accounts import login
+    from .events import tasks as event_tasks
+    from .events import views_registration  # noqa: F401  (participants' routes on the events blueprint)
+    from .ip_assets import services as ip_asset_services  # noqa: F401  (registers the ip_asset listing side)
+    from .ip_assets import tasks as ip_asset_tasks  # noqa: F401  (renewal reminders)
+    from .listings import tasks as listing_tasks
+    from .mail import tasks as mail_tasks
+    from .matching import tasks as matching_tasks
+
+    login.init_app(app)              # accounts: Flask-Login, the user loader, the sign-in page
+    mail_tasks.connect()             # mail: the mail.send outbox handler
+    listing_tasks.connect()          # listings: search source, re-indexing on listing_changed
+    matching_tasks.connect()         # matching: alerts on listing_published
+    event_tasks.connect()            # events: search source, re-indexing on event_changed
+
+    # 4. Pages: the HTML blueprints
     from .accounts.views import bp as accounts_bp
     from .accounts.views_organisations import bp as organisations_bp
     from .admin.views import bp as admin_bp
-    from .events import tasks as event_tasks
-    from .events import views_registration  # noqa: F401  (participants' routes on the events blueprint)
     from .events.views import bp as events_bp
     from .events.views_checkin import bp as event_checkin_bp
     from .events.views_exhibitors import bp as event_exhibitors_bp
     from .events.views_manage import bp as event_manage_bp
     from .events.views_meetings import bp as event_meetings_bp
-    from .ip_assets import services as ip_asset_services  # noqa: F401  (registers the ip_asset listing side)
-    from .ip_assets import tasks as ip_asset_tasks  # noqa: F401  (renewal reminders)
     from .ip_assets.views import bp as ip_assets_bp
     from .ip_assets.views_import import bp as ip_import_bp
-    from .listings import tasks as listing_tasks
     from .listings.views import bp as listings_bp
     from .listings.views_attachments import bp as attachments_bp
     from .listings.views_moderation import bp as moderation_bp
-    from .mail import tasks as mail_tasks
     from .mail.views import bp as dev_mail_bp
-    from .matching import tasks as matching_tasks
     from .matching.views import bp as matching_bp
     from .web.views import bp as web_bp
-
-    for domain_tasks in (mail_tasks, listing_tasks, matching_tasks, event_tasks):
-        domain_tasks.connect()
 
     for blueprint in (web_bp, accounts_bp, organisations_bp, listings_bp, attachments_bp, ip_assets_bp, ip_import_bp,
                       moderation_bp, matching_bp, events_bp, event_manage_bp, event_checkin_bp, event_exhibitors_bp,
                       event_meetings_bp, admin_bp, dev_mail_bp):
         app.register_blueprint(blueprint)
 
-    from . import api
+    # 5. The API and the CLI
+    from . import api, cli
     from .accounts.api import blp as accounts_api
     from .accounts.api_organisations import blp as organisations_api
     from .events.api import blp as events_api
@@ -94,8 +102,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     api.init_app(app, [accounts_api, organisations_api, reference_api, listings_api, ip_assets_api, matching_api,
                       events_api])
-
-    from . import cli
-
     cli.init_app(app)
     return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Every SQLite connection: WAL, foreign keys, a generous busy timeout (PostgreSQL needs none of this)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

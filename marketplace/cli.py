@@ -1,15 +1,31 @@
-"""Flask CLI: ``seed demo``, ``create-admin``, ``users create``, ``reference load``, ``worker``."""
+"""Flask CLI: ``seed demo``, ``create-admin``, ``users create``, ``reference load``, ``worker``.
+
+Every command that changes data runs as one unit of work (:func:`unit_of_work`): committed at the end, or
+rolled back with the refusal printed as ``Error: …`` and a non-zero exit status.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from huey.consumer import Consumer
+from sqlalchemy import func, select
 
+from .accounts.models import User
+from .accounts.services import create_api_token, create_user, find_organisation
+from .accounts.services.organisations import add_member
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from .errors import ServiceError
 from .extensions import db
+from .outbox.tasks import start_poller
 from .permissions import Role
+from .reference.services import load_reference_data
+from .tasks import huey
 
 
 def _read_password(prompt: bool) -> str:
@@ -18,9 +34,16 @@ def _read_password(prompt: bool) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def _fail(exc) -> None:
-    db.session.rollback()
-    raise click.ClickException(getattr(exc, "message", str(exc)))
+@contextmanager
+def unit_of_work(refusals: tuple[type[Exception], ...] = (ServiceError,)) -> Iterator[None]:
+    """The CLI's one idiom for changing data: commit when the block ends, or roll back and exit with the
+    refusal's message (a ``ServiceError``, or any of ``refusals``)."""
+    try:
+        yield
+    except refusals as exc:
+        db.session.rollback()
+        raise click.ClickException(getattr(exc, "message", None) or str(exc)) from exc
+    db.session.commit()
 
 
 seed = AppGroup("seed", help="Load data.")
@@ -34,24 +57,13 @@ search = AppGroup("search", help="The search index.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_demo_command(password: str | None, if_empty: bool) -> None:
     """Demo accounts and organisations (idempotent: existing demo data is kept)."""
-    from sqlalchemy import func, select
-
-    from .accounts.models import User
-    from .demo import DEMO_PASSWORD, seed_demo
-
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("Database not empty: demo data not loaded.")
         return
-
-    try:
+    with unit_of_work(refusals=(Exception,)):  # whatever stops the seeding, nothing of it is kept
         created = seed_demo(password or DEMO_PASSWORD)
-    except Exception as exc:  # noqa: BLE001
-        _fail(exc)
-    db.session.commit()
     click.echo(f"Demo data: {created}")
     click.echo(f"Demo accounts (password: {password or DEMO_PASSWORD}):")
-    from .demo import DEMO_ACCOUNTS
-
     for email, _name, role, _org in DEMO_ACCOUNTS:
         click.echo(f"  {email:28} {role}")
 
@@ -61,14 +73,9 @@ def seed_demo_command(password: str | None, if_empty: bool) -> None:
 @click.option("--name", default="DOST administrator")
 def create_admin_command(email: str, name: str) -> None:
     """Create a DOST admin; the password is read from a prompt or stdin."""
-    from .accounts.services import ServiceError, create_user
-
     password = _read_password(prompt=True)
-    try:
+    with unit_of_work():
         user = create_user(email=email, password=password, full_name=name, role=Role.ADMIN.value, verified=True)
-    except ServiceError as exc:
-        _fail(exc)
-    db.session.commit()
     click.echo(f"Admin {user.email} created.")
 
 
@@ -80,9 +87,6 @@ def create_admin_command(email: str, name: str) -> None:
 @click.option("--token", is_flag=True, help="Print an API token per user: one 'EMAIL TOKEN' line each.")
 def users_create_command(emails, role, org_ref, verified, token) -> None:
     """Create accounts (DOST staff, bulk onboarding, integrations). Password read from stdin, used for all."""
-    from .accounts.services import ServiceError, create_api_token, create_user, find_organisation
-    from .accounts.services.organisations import add_member
-
     password = _read_password(prompt=True)
     org = None
     if org_ref:
@@ -90,7 +94,7 @@ def users_create_command(emails, role, org_ref, verified, token) -> None:
         if org is None:
             raise click.ClickException(f"No organisation matches {org_ref!r}.")
     lines = []
-    try:
+    with unit_of_work():
         for email in emails:
             user = create_user(email=email, password=password, full_name=email.split("@")[0], role=role,
                                verified=verified)
@@ -101,9 +105,6 @@ def users_create_command(emails, role, org_ref, verified, token) -> None:
                 lines.append(f"{user.email} {secret}")
             else:
                 lines.append(f"{user.email} created")
-    except ServiceError as exc:
-        _fail(exc)
-    db.session.commit()
     click.echo("\n".join(lines))
 
 
@@ -111,10 +112,8 @@ def users_create_command(emails, role, org_ref, verified, token) -> None:
 @click.option("--scheme", default=None)
 def reference_load_command(scheme: str | None) -> None:
     """Load or refresh reference codes from the data files (admin edits are kept)."""
-    from .reference.services import load_reference_data
-
-    counts = load_reference_data(scheme)
-    db.session.commit()
+    with unit_of_work():
+        counts = load_reference_data(scheme)
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
@@ -131,11 +130,6 @@ def search_reindex_command() -> None:
 @click.option("--workers", default=2, show_default=True)
 def worker_command(workers: int) -> None:
     """Run the job-queue consumer (huey: periodic jobs) and the outbox poller (derived effects)."""
-    from huey.consumer import Consumer
-
-    from .outbox.tasks import start_poller
-    from .tasks import huey
-
     consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
     _thread, stop = start_poller(current_app._get_current_object())
     click.echo(f"Worker started ({type(huey).__name__}, {workers} threads, outbox poller).")

@@ -1,7 +1,12 @@
 """Cross-domain signals (blinker). Each names its sender, keyword arguments and listeners.
 
-Receivers run inside the sender's transaction: they may add rows and enqueue work with
-``marketplace.tasks.after_commit``, never commit, send mail or call HTTP themselves.
+Receivers run inside the sender's transaction: they may add rows and queue outbox effects, never commit,
+send mail or call HTTP themselves. A domain connects its receivers in its ``connect()``, called by
+``create_app``.
+
+Each docstring ends with a machine-readable ``Listeners:`` part: the receivers connected once the app is
+built, as ``module.function`` in double backquotes, or ``Listeners: none.``; ``tests/test_signals.py``
+compares it with the receivers actually connected.
 """
 
 from __future__ import annotations
@@ -10,33 +15,71 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-user_registered = _signals.signal("user-registered")
-"""Sender: the User. kwargs: none. Listeners: none yet (later: onboarding mail, statistics)."""
+user_registered = _signals.signal("user-registered", doc="""A person signed up on the site.
 
-organisation_verified = _signals.signal("organisation-verified")
-"""Sender: the Organisation. kwargs: ``by`` (the acting user). Listeners: none yet (later: listings
-waiting for a verified owner, national-exchange profile push)."""
+Sender: the User. kwargs: none. Later: onboarding mail, statistics.
 
-user_anonymised = _signals.signal("user-anonymised")
-"""Sender: the User after anonymisation. kwargs: none. Listeners: none yet (later domains drop personal
-data they keep about the person, e.g. event registrations)."""
+Listeners: none.
+""")
 
-listing_changed = _signals.signal("listing-changed")
-"""Sender: the Listing after any change of content or status. kwargs: none. Listeners: listings.tasks
-(queues re-indexing after commit; the index drops listings that are not public)."""
+organisation_verified = _signals.signal("organisation-verified", doc="""DOST verified an organisation.
 
-listing_published = _signals.signal("listing-published")
-"""Sender: the Listing when a moderator first publishes it. kwargs: none. Listeners: none yet (matching
-notifications to owners of strongly matching listings; national-exchange push)."""
+Sender: the Organisation. kwargs: ``by`` (the acting user). Later: listings waiting for a verified owner,
+national-exchange profile push.
 
-event_changed = _signals.signal("event-changed")
-"""Sender: the Event after any change of content or status. kwargs: none. Listeners: events.tasks (queues
-re-indexing after commit; the index holds published events only)."""
+Listeners: none.
+""")
 
-registration_changed = _signals.signal("registration-changed")
-"""Sender: the event Registration after its status changed. kwargs: ``previous`` (the former status or None).
-Listeners: none yet (later: statistics)."""
+user_anonymised = _signals.signal("user-anonymised", doc="""A person deleted their account.
 
-meeting_outcome_recorded = _signals.signal("meeting-outcome-recorded")
-"""Sender: the B2B Meeting whose outcome was recorded. kwargs: ``by``. Listeners: none yet (later: deals and
-the annual report, which count MoUs and contracts signed at fairs)."""
+Sender: the User after anonymisation. kwargs: none. Later: domains drop personal data they keep about the
+person, e.g. event registrations.
+
+Listeners: none.
+""")
+
+listing_changed = _signals.signal("listing-changed", doc="""A listing's content or status changed.
+
+Sender: the Listing. kwargs: none.
+
+Listeners:
+- ``marketplace.listings.tasks._queue_index``: queues re-indexing after commit (the index drops listings
+  that are not public).
+""")
+
+listing_published = _signals.signal("listing-published", doc="""A moderator published a listing for the
+first time.
+
+Sender: the Listing. kwargs: none. Later: national-exchange push.
+
+Listeners:
+- ``marketplace.matching.tasks._on_published``: queues strong-match notices and immediate
+  saved-search alerts (an outbox effect).
+""")
+
+event_changed = _signals.signal("event-changed", doc="""An event's content or status changed.
+
+Sender: the Event. kwargs: none.
+
+Listeners:
+- ``marketplace.events.tasks._queue_index``: queues re-indexing after commit (the index holds published
+  events only).
+""")
+
+registration_changed = _signals.signal("registration-changed", doc="""An event registration's status changed.
+
+Sender: the Registration. kwargs: ``previous`` (the former status or None). Later: statistics.
+
+Listeners:
+- ``marketplace.events.services.meetings._cancel_meetings_of_leaver``: someone no longer confirmed keeps no
+  B2B meetings.
+""")
+
+meeting_outcome_recorded = _signals.signal("meeting-outcome-recorded", doc="""The outcome of a B2B meeting
+was recorded.
+
+Sender: the Meeting. kwargs: ``by``. Later: deals and the annual report, which count MoUs and contracts
+signed at fairs.
+
+Listeners: none.
+""")

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..permissions import Permission, public, user_can
-from .models import Membership, MembershipStatus, Organisation, OrgStatus
+from ..permissions import public
+from .loaders import get_organisation_or_404, visible_organisations
+from .models import Organisation
 from .schemas import OrganisationPage, OrganisationQuery, OrganisationSchema
 
 blp = Blueprint("organisations_api", __name__, url_prefix="/api/v1/organisations",
                 description="Organisations (suppliers and seekers of technology)")
-
-
-def _visible_filter():
-    if user_can(current_user, Permission.ORGANISATION_VIEW_ALL):
-        return None
-    conditions = [Organisation.status == OrgStatus.VERIFIED.value]
-    if current_user.is_authenticated:
-        member_orgs = select(Membership.organisation_id).where(Membership.user_id == current_user.id,
-                                                               Membership.status == MembershipStatus.ACTIVE.value)
-        conditions.append(Organisation.id.in_(member_orgs))
-    return or_(*conditions)
 
 
 @blp.route("/")
@@ -35,7 +25,7 @@ class OrganisationList(MethodView):
     def get(self, args):
         """Verified organisations, filtered by name, type and province."""
         stmt = select(Organisation)
-        visible = _visible_filter()
+        visible = visible_organisations(current_user)
         if visible is not None:
             stmt = stmt.where(visible)
         if args["type"]:
@@ -59,11 +49,4 @@ class OrganisationDetail(MethodView):
     @blp.response(200, OrganisationSchema)
     def get(self, org_id: int):
         """One organisation; another organisation's unverified record answers 404."""
-        stmt = select(Organisation).where(Organisation.id == org_id)
-        visible = _visible_filter()
-        if visible is not None:
-            stmt = stmt.where(visible)
-        org = db.session.scalar(stmt)
-        if org is None:
-            abort(404)
-        return org
+        return get_organisation_or_404(org_id, current_user)

@@ -84,7 +84,7 @@ class User(db.Model):
     def get_id(self) -> str:
         """Flask-Login stores this in the session: the LoginSession key, never the user id."""
         if not self.login_key:
-            raise RuntimeError("sign in through web.auth_setup.sign_in, which attaches a LoginSession key")
+            raise RuntimeError("sign in through accounts.login.sign_in, which attaches a LoginSession key")
         return self.login_key
 
     def active_memberships(self) -> list[Membership]:

@@ -7,7 +7,6 @@ import json
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -20,9 +19,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from ..actions import attempt
 from ..extensions import db, limiter
 from ..permissions import Permission, public, requires
-from ..web.auth_setup import sign_in
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -34,9 +33,10 @@ from .forms import (
     SignupForm,
     TokenForm,
 )
+from .loaders import get_api_token_or_404
+from .login import sign_in
 from .models import ApiToken
 from .services import (
-    ServiceError,
     anonymise_user,
     authenticate,
     change_password,
@@ -78,20 +78,20 @@ def signup():
         return redirect(url_for("accounts.profile"))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            user = register_user(email=form.email.data, password=form.password.data,
-                                 full_name=form.full_name.data, consent=form.consent.data,
-                                 locale=str(request.cookies.get(current_app.config["LANGUAGE_COOKIE"]) or "vi"))
-            key = start_login_session(user, request.user_agent.string)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc) or flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            sign_in(user, key)
+        done = attempt(lambda: _register(form), form=form)
+        if done:
+            user, key = done.value
+            sign_in(user, key)  # clears the session: flash after it
             flash(_("Welcome! We have sent a verification link to %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+def _register(form: SignupForm):
+    user = register_user(email=form.email.data, password=form.password.data, full_name=form.full_name.data,
+                         consent=form.consent.data,
+                         locale=str(request.cookies.get(current_app.config["LANGUAGE_COOKIE"]) or "vi"))
+    return user, start_login_session(user, request.user_agent.string)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -134,14 +134,7 @@ def logout():
 @bp.get("/verify/<token>", endpoint="verify_email")
 @public
 def verify_email_link(token: str):
-    try:
-        verify_email(token)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
-    db.session.commit()
-    flash(_("Your email address is verified."), "success")
+    attempt(lambda: verify_email(token), _("Your email address is verified."))
     return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
 
 
@@ -178,33 +171,21 @@ def forgot_password():
 def reset_password_page(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            reset_password(token, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            if not form.apply_service_error(exc):
-                flash(exc.message, "danger")
-                return redirect(url_for("accounts.forgot_password"))
-        else:
-            db.session.commit()
+        done = attempt(lambda: reset_password(token, form.password.data), form=form)
+        if done:
             logout_user()
             session.clear()
             flash(_("Your password has been changed. Sign in with the new password."), "success")
             return redirect(url_for("accounts.login"))
+        if not form.errors:  # the link itself was refused (flashed): ask for a new one
+            return redirect(url_for("accounts.forgot_password"))
     return render_template("accounts/reset_password.html", form=form, token=token)
 
 
 @bp.get("/email/confirm/<token>")
 @public
 def confirm_email(token: str):
-    try:
-        confirm_email_change(token)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Your email address has been changed."), "success")
+    attempt(lambda: confirm_email_change(token), _("Your email address has been changed."))
     return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
 
 
@@ -243,17 +224,11 @@ def profile():
 @limiter.limit(_login_limit)
 def change_password_view():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(current_user, current_password=form.current_password.data,
-                            new_password=form.new_password.data, keep_session=current_user.login_key)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. Other signed-in devices were signed out."), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and attempt(
+            lambda: change_password(current_user, current_password=form.current_password.data,
+                                    new_password=form.new_password.data, keep_session=current_user.login_key),
+            _("Your password has been changed. Other signed-in devices were signed out."), form=form):
+        return redirect(url_for("accounts.profile"))
     return _profile_page(422, password_form=form)
 
 
@@ -262,18 +237,11 @@ def change_password_view():
 @limiter.limit(_login_limit)
 def change_email_view():
     form = ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            request_email_change(current_user, current_password=form.current_password.data,
-                                 new_email=form.new_email.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc) or flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("We have sent a confirmation link to the new address. Your email changes when you open it."),
-                  "info")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and attempt(
+            lambda: request_email_change(current_user, current_password=form.current_password.data,
+                                         new_email=form.new_email.data), form=form):
+        flash(_("We have sent a confirmation link to the new address. Your email changes when you open it."), "info")
+        return redirect(url_for("accounts.profile"))
     return _profile_page(422, email_form=form)
 
 
@@ -291,12 +259,8 @@ def create_token():
 @bp.post("/tokens/<int:token_id>/revoke")
 @requires(Permission.ACCOUNT_MANAGE)
 def revoke_token(token_id: int):
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
-    revoke_api_token(token, by=current_user)
-    db.session.commit()
-    flash(_("The token has been revoked."), "success")
+    token = get_api_token_or_404(token_id, current_user)
+    attempt(lambda: revoke_api_token(token, by=current_user), _("The token has been revoked."))
     return redirect(url_for("accounts.profile"))
 
 
@@ -313,16 +277,11 @@ def export_data():
 @requires(Permission.ACCOUNT_MANAGE)
 def delete_account():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            anonymise_user(current_user._get_current_object(), current_password=form.current_password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc) or flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash(_("Your account has been deleted."), "info")
-            return redirect(url_for("web.home"))
+    if form.validate_on_submit() and attempt(
+            lambda: anonymise_user(current_user._get_current_object(), current_password=form.current_password.data),
+            form=form):
+        logout_user()
+        session.clear()
+        flash(_("Your account has been deleted."), "info")
+        return redirect(url_for("web.home"))
     return render_template("accounts/delete.html", form=form), 422 if form.errors else 200

@@ -2,51 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..actions import attempt
 from ..extensions import db
-from ..permissions import Permission, public, requires, user_can
+from ..permissions import Permission, public, requires
 from ..reference.services import choices
 from ..text import fold
 from .forms import ORG_TYPE_LABELS, JoinForm, OrganisationForm
-from .models import Membership, MembershipStatus, Organisation, OrgStatus
-from .services import (
-    ServiceError,
-    create_organisation,
-    decide_membership,
-    request_membership,
-    update_organisation,
-)
+from .loaders import can_manage_organisation, get_membership_or_404, get_organisation_or_404
+from .models import Membership, Organisation, OrgStatus
+from .services import create_organisation, decide_membership, request_membership, update_organisation
 from .services.organisations import EDITABLE_FIELDS
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 PAGE_SIZE = 20
 
 
-def can_manage(org: Organisation) -> bool:
-    membership = org.membership_of(current_user) if current_user.is_authenticated else None
-    return bool(membership and membership.is_owner) or user_can(current_user, Permission.ORGANISATION_VERIFY)
-
-
-def can_view(org: Organisation) -> bool:
-    if org.is_verified:
-        return True
-    if not current_user.is_authenticated:
-        return False
-    membership = org.membership_of(current_user)
-    return (membership is not None and membership.status == MembershipStatus.ACTIVE.value) or \
-        user_can(current_user, Permission.ORGANISATION_VIEW_ALL)
-
-
-def get_organisation_or_404(slug: str, *, manage: bool = False) -> Organisation:
-    """Load and authorize in one place: someone else's unverified organisation is a 404, not a 403."""
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if org is None or not can_view(org) or (manage and not can_manage(org)):
-        abort(404)
-    return org
+def _fields(form: OrganisationForm) -> dict:
+    return {f: getattr(form, f).data for f in EDITABLE_FIELDS}
 
 
 def _fill_choices(form: OrganisationForm) -> None:
@@ -97,42 +74,33 @@ def create():
     form = OrganisationForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
-            org = create_organisation(by=current_user, **{f: getattr(form, f).data for f in EDITABLE_FIELDS})
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc) or flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The organisation is registered. DOST will verify it before it can publish."), "success")
-            return redirect(url_for("organisations.detail", slug=org.slug))
+        done = attempt(lambda: create_organisation(by=current_user, **_fields(form)),
+                       _("The organisation is registered. DOST will verify it before it can publish."), form=form)
+        if done:
+            return redirect(url_for("organisations.detail", slug=done.value.slug))
     return render_template("organisations/form.html", form=form, org=None), 422 if form.errors else 200
 
 
 @bp.get("/<slug>")
 @public
 def detail(slug: str):
-    org = get_organisation_or_404(slug)
+    org = get_organisation_or_404(slug, current_user)
     membership = org.membership_of(current_user) if current_user.is_authenticated else None
-    return render_template("organisations/detail.html", org=org, membership=membership, manage=can_manage(org),
+    return render_template("organisations/detail.html", org=org, membership=membership,
+                           manage=can_manage_organisation(org, current_user),
                            join_form=JoinForm(formdata=None), type_labels=ORG_TYPE_LABELS)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @requires(Permission.ACCOUNT_MANAGE)
 def edit(slug: str):
-    org = get_organisation_or_404(slug, manage=True)
+    org = get_organisation_or_404(slug, current_user, manage=True)
     form = OrganisationForm(obj=org)
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
-            changes = update_organisation(org, by=current_user, **{f: getattr(form, f).data for f in EDITABLE_FIELDS})
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc) or flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            if changes.get("status") == OrgStatus.PENDING.value:
+        done = attempt(lambda: update_organisation(org, by=current_user, **_fields(form)), form=form)
+        if done:
+            if done.value.get("status") == OrgStatus.PENDING.value:
                 flash(_("Saved. The legal name or tax code changed, so DOST will verify the organisation again."),
                       "warning")
             else:
@@ -144,26 +112,20 @@ def edit(slug: str):
 @bp.post("/<slug>/join")
 @requires(Permission.ORGANISATION_JOIN)
 def join(slug: str):
-    org = get_organisation_or_404(slug)
+    org = get_organisation_or_404(slug, current_user)
     form = JoinForm()
     if not current_user.is_verified:
         flash(_("Verify your email address before joining an organisation."), "warning")
     elif form.validate_on_submit():
-        try:
-            request_membership(org, by=current_user, message=form.message.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "warning")
-        else:
-            db.session.commit()
-            flash(_("Your request has been sent to the organisation's owner."), "success")
+        attempt(lambda: request_membership(org, by=current_user, message=form.message.data),
+                _("Your request has been sent to the organisation's owner."))
     return redirect(url_for("organisations.detail", slug=org.slug))
 
 
 @bp.get("/<slug>/members")
 @requires(Permission.ACCOUNT_MANAGE)
 def members(slug: str):
-    org = get_organisation_or_404(slug, manage=True)
+    org = get_organisation_or_404(slug, current_user, manage=True)
     memberships = db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)
                                      .order_by(Membership.status, Membership.created_at)).all()
     return render_template("organisations/members.html", org=org, memberships=memberships)
@@ -172,19 +134,11 @@ def members(slug: str):
 @bp.post("/<slug>/members/<int:membership_id>/decide")
 @requires(Permission.ACCOUNT_MANAGE)
 def decide(slug: str, membership_id: int):
-    org = get_organisation_or_404(slug, manage=True)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org.id:
-        abort(404)
+    org = get_organisation_or_404(slug, current_user, manage=True)
+    membership = get_membership_or_404(org, membership_id)
     approve = request.form.get("decision") == "approve"
-    try:
-        decide_membership(membership, by=current_user, approve=approve)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Request approved.") if approve else _("Request declined."), "success")
+    attempt(lambda: decide_membership(membership, by=current_user, approve=approve),
+            _("Request approved.") if approve else _("Request declined."))
     return redirect(url_for("organisations.members", slug=org.slug))
 
 

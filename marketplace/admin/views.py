@@ -1,17 +1,21 @@
+"""The DOST admin area: accounts and roles, organisation verification, reference codes, the audit log."""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts.forms import ORG_TYPE_LABELS
+from ..accounts.loaders import get_organisation_or_404, get_user_or_404
 from ..accounts.models import Organisation, User
-from ..accounts.services import ServiceError, set_organisation_status, set_user_disabled, set_user_role
+from ..accounts.services import set_organisation_status, set_user_disabled, set_user_role
+from ..actions import attempt
 from ..audit.models import AuditEntry
 from ..extensions import db
 from ..permissions import Permission, requires, user_can
-from ..reference.models import ReferenceCode
+from ..reference.loaders import get_code_or_404, get_scheme_or_404
 from ..reference.services import SCHEMES, list_codes, update_reference_code
 from .forms import ROLE_LABELS, OrgStatusForm, ReferenceCodeForm, RoleForm
 
@@ -58,33 +62,21 @@ def users():
 @bp.post("/users/<int:user_id>/role")
 @requires(Permission.USER_MANAGE)
 def user_role(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = get_user_or_404(user_id, current_user)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            set_user_role(user, form.role.data, by=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Role of %(email)s changed.", email=user.email), "success")
+        attempt(lambda: set_user_role(user, form.role.data, by=current_user),
+                _("Role of %(email)s changed.", email=user.email))
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
 
 
 @bp.post("/users/<int:user_id>/disable")
 @requires(Permission.USER_MANAGE)
 def user_disable(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = get_user_or_404(user_id, current_user)
     disable = request.form.get("disabled") == "1"
-    try:
-        set_user_disabled(user, disable, by=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Account disabled.") if disable else _("Account enabled."), "success")
+    attempt(lambda: set_user_disabled(user, disable, by=current_user),
+            _("Account disabled.") if disable else _("Account enabled."))
     return redirect(url_for("admin.users"))
 
 
@@ -103,23 +95,20 @@ def organisations():
 @bp.post("/organisations/<int:org_id>/status")
 @requires(Permission.ORGANISATION_VERIFY)
 def organisation_status(org_id: int):
-    org = db.session.get(Organisation, org_id) or abort(404)
+    org = get_organisation_or_404(org_id, current_user)
     form = OrgStatusForm()
     if form.status.data == "suspended" and not user_can(current_user, Permission.ORGANISATION_SUSPEND):
         abort(403)
     if form.validate_on_submit():
-        set_organisation_status(org, form.status.data, by=current_user, note=form.note.data)
-        db.session.commit()
-        flash(_("%(name)s: status saved.", name=org.display_name), "success")
+        attempt(lambda: set_organisation_status(org, form.status.data, by=current_user, note=form.note.data),
+                _("%(name)s: status saved.", name=org.display_name))
     return redirect(url_for("admin.organisations", status=request.args.get("status") or "pending"))
 
 
 @bp.get("/reference")
 @requires(Permission.REFERENCE_EDIT)
 def reference():
-    scheme = request.args.get("scheme") or "province"
-    if scheme not in SCHEMES:
-        abort(404)
+    scheme = get_scheme_or_404(request.args.get("scheme") or "province").name
     codes = list_codes(scheme, include_inactive=True)
     return render_template("admin/reference.html", schemes=SCHEMES, scheme=scheme, codes=codes)
 
@@ -127,13 +116,12 @@ def reference():
 @bp.route("/reference/<int:code_id>", methods=["GET", "POST"])
 @requires(Permission.REFERENCE_EDIT)
 def reference_edit(code_id: int):
-    rc = db.session.get(ReferenceCode, code_id) or abort(404)
+    rc = get_code_or_404(code_id)
     form = ReferenceCodeForm(obj=rc)
-    if form.validate_on_submit():
-        update_reference_code(rc, by=current_user, label_vi=form.label_vi.data.strip(),
-                              label_en=(form.label_en.data or "").strip(), active=form.active.data)
-        db.session.commit()
-        flash(_("Saved."), "success")
+    if form.validate_on_submit() and attempt(
+            lambda: update_reference_code(rc, by=current_user, label_vi=form.label_vi.data.strip(),
+                                          label_en=(form.label_en.data or "").strip(), active=form.active.data),
+            _("Saved."), form=form):
         return redirect(url_for("admin.reference", scheme=rc.scheme))
     return render_template("admin/reference_edit.html", form=form, rc=rc), 422 if form.errors else 200
 

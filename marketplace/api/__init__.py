@@ -13,6 +13,7 @@ from flask_smorest import Api as _Api
 from marshmallow import Schema
 from marshmallow import fields as ma
 
+from ..accounts.services import authenticate_api_token
 from ..extensions import csrf
 from ..permissions import public
 
@@ -44,8 +45,6 @@ SPEC_KWARGS = {
 
 def authenticate_request() -> None:
     """Set the current user from the bearer token only; a session cookie is ignored here."""
-    from ..accounts.services import authenticate_api_token
-
     header = request.headers.get("Authorization", "")
     user = None
     if header[:7].lower() == "bearer ":

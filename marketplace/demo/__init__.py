@@ -9,7 +9,11 @@ from ..accounts.models import Organisation, OrgStatus, User
 from ..accounts.services import create_organisation, create_user
 from ..accounts.services.organisations import set_organisation_status
 from ..extensions import db
+from ..reference.models import ReferenceCode
 from ..reference.services import load_reference_data
+from .events import seed_events
+from .ip_assets import seed_ip_assets
+from .listings import seed_listings
 
 DEMO_PASSWORD = "demo-cho-cong-nghe-2026"
 
@@ -65,8 +69,6 @@ DEMO_ORGANISATIONS = {
 
 
 def _commune(label: str) -> str | None:
-    from ..reference.models import ReferenceCode
-
     return db.session.scalar(select(ReferenceCode.code).where(ReferenceCode.scheme == "commune",
                                                               ReferenceCode.label_vi == label))
 
@@ -102,18 +104,12 @@ def seed_demo(password: str = DEMO_PASSWORD) -> dict[str, int]:
         orgs[key] = org
         created["organisations"] += 1
     db.session.flush()
-    from .listings import seed_listings
-
     owners = {key: db.session.scalar(select(User).where(User.email == f"{key}@demo.example"))
               for key in ("institute", "business", "university", "coop")}
     owners["dost"] = admin
     moderator = db.session.scalar(select(User).where(User.email == "moderator@demo.example"))
     created.update(seed_listings(orgs, owners, moderator))
-    from .ip_assets import seed_ip_assets
-
     created.update(seed_ip_assets(orgs, owners, moderator))
-    from .events import seed_events
-
     organiser = db.session.scalar(select(User).where(User.email == "organiser@demo.example"))
     created.update(seed_events(orgs, owners, organiser))
     return created

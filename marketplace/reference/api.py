@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..permissions import public
-from .services import SCHEMES, list_codes
+from .loaders import get_scheme_or_404
+from .services import list_codes
 
 blp = Blueprint("reference_api", __name__, url_prefix="/api/v1/reference",
                 description="Reference code lists (provinces, communes, S&T fields, VSIC sections)")
@@ -38,7 +39,5 @@ class Reference(MethodView):
     @blp.response(200, SchemeSchema)
     def get(self, args, scheme: str):
         """Active codes of ``province``, ``commune``, ``st_field`` or ``vsic``."""
-        if scheme not in SCHEMES:
-            abort(404, message=f"Unknown scheme. Use one of: {', '.join(SCHEMES)}.")
-        return {"scheme": scheme, "version": SCHEMES[scheme].version,
-                "codes": list_codes(scheme, parent=args["parent"])}
+        found = get_scheme_or_404(scheme)
+        return {"scheme": found.name, "version": found.version, "codes": list_codes(found.name, parent=args["parent"])}

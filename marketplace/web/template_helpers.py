@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask
 from flask_login import current_user
 
@@ -10,9 +12,14 @@ from ..permissions import Permission, user_can
 from ..reference.services import label_for
 
 
+def readable_json(value) -> str:
+    """JSON as people read it (Vietnamese letters as letters, not ``\\u1ea5``); escaped like any text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(day=format_day, moment=format_moment, vnd=format_vnd, isoday=format_isoday,
-                                 isomoment=format_isomoment)
+                                 isomoment=format_isomoment, readable_json=readable_json)
     app.jinja_env.globals.update(
         label_for=label_for,
         locale_code=locale_code,

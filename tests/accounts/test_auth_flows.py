@@ -8,6 +8,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Consent, EmailToken, User
 from marketplace.audit.models import AuditEntry
 from tests.conftest import PASSWORD, login
+from tests.factories.accounts import ApiTokenFactory, UserFactory, bearer
 
 NEW_PASSWORD = "một câu mật khẩu mới rất dài"
 
@@ -176,3 +177,16 @@ def test_api_tokens_created_and_revoked_on_profile(client, db, login_as):
     assert stored.token_hash != token and token.startswith(stored.prefix)
     client.post(f"/account/tokens/{stored.id}/revoke")
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_someone_elses_token_cannot_be_revoked_and_dead_tokens_do_not_authenticate(client, db):
+    owner, other = UserFactory(), UserFactory()
+    live, expired, revoked = ApiTokenFactory(user=owner), ApiTokenFactory(user=owner, expired=True), \
+        ApiTokenFactory(user=owner, revoked=True)
+    api = client.application.test_client()
+    assert api.get("/api/v1/me", headers=bearer(live)).get_json()["email"] == owner.email
+    for dead in (expired, revoked):
+        assert api.get("/api/v1/me", headers=bearer(dead)).status_code == 401
+    login(client, other.email)
+    assert client.post(f"/account/tokens/{live.id}/revoke").status_code == 404  # not yours: not found
+    assert api.get("/api/v1/me", headers=bearer(live)).status_code == 200

@@ -4,6 +4,13 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Membership, Organisation
 from tests.conftest import login
+from tests.factories.accounts import (
+    ApiTokenFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    bearer,
+)
 
 FORM = {"legal_name": "Công ty TNHH Cơ khí Phố Nối", "org_type": "enterprise", "tax_code": "0100109106",
         "province_code": "33", "commune_code": "", "street_address": "Khu công nghiệp Phố Nối A"}
@@ -51,28 +58,39 @@ def test_commune_options_follow_the_province(client, db):
     assert client.get("/organisations/communes?province_code=").get_data(as_text=True).count("<option") == 1
 
 
-def test_unverified_organisation_is_404_for_others(client, db, make_user, make_org, app):
-    owner = make_user(email="owner@example.vn")
-    org = make_org(owner, verified=False)
+def test_unverified_organisation_is_404_for_others(client, db, app):
+    owner, other, moderator = UserFactory(), UserFactory(), UserFactory(moderator=True)
+    org = OrganisationFactory(owner=owner)
     assert client.get(f"/organisations/{org.slug}").status_code == 404
-    make_user(email="other@example.vn")
-    login(client, "other@example.vn")
+    login(client, other.email)
     assert client.get(f"/organisations/{org.slug}").status_code == 404
     assert client.get(f"/organisations/{org.slug}/edit").status_code == 404
     owner_client = app.test_client()
-    login(owner_client, "owner@example.vn")
+    login(owner_client, owner.email)
     assert owner_client.get(f"/organisations/{org.slug}").status_code == 200
-    make_user(email="mod@example.vn", role="moderator")
     mod = app.test_client()
-    login(mod, "mod@example.vn")
+    login(mod, moderator.email)
     assert mod.get(f"/organisations/{org.slug}").status_code == 200
 
 
-def test_join_request_approved_by_owner(client, db, make_user, make_org, app):
-    owner = make_user(email="owner@example.vn")
-    org = make_org(owner)
-    make_user(email="staff@example.vn")
-    login(client, "staff@example.vn")
+def test_the_api_answers_404_for_the_same_organisations_as_the_pages(client, db):
+    owner, member, pending = UserFactory(), UserFactory(), UserFactory()
+    org = OrganisationFactory(owner=owner, members=[member])
+    MembershipFactory(organisation=org, user=pending, pending=True)
+    for user, visible in ((None, False), (pending, False), (member, True), (owner, True)):
+        headers = {}
+        if user is not None:
+            token = ApiTokenFactory(user=user)
+            headers = bearer(token)
+        assert client.get(f"/api/v1/organisations/{org.id}", headers=headers).status_code == (200 if visible else 404)
+        listed = client.get("/api/v1/organisations/", headers=headers).get_json()["items"]
+        assert [o["id"] for o in listed] == ([org.id] if visible else [])
+
+
+def test_join_request_approved_by_owner(client, db, app):
+    owner, staff = UserFactory(), UserFactory()
+    org = OrganisationFactory(verified=True, owner=owner)
+    login(client, staff.email)
     assert client.post(f"/organisations/{org.slug}/join", data={"message": "Tôi là cán bộ phòng R&D"}).status_code == 302
     membership = db.session.scalar(select(Membership).where(Membership.status == "pending"))
     assert membership is not None
@@ -80,7 +98,7 @@ def test_join_request_approved_by_owner(client, db, make_user, make_org, app):
     assert client.post(f"/organisations/{org.slug}/members/{membership.id}/decide",
                        data={"decision": "approve"}).status_code == 404
     owner_client = app.test_client()
-    login(owner_client, "owner@example.vn")
+    login(owner_client, owner.email)
     page = owner_client.get(f"/organisations/{org.slug}/members").get_data(as_text=True)
     assert "Tôi là cán bộ phòng R&amp;D" in page
     owner_client.post(f"/organisations/{org.slug}/members/{membership.id}/decide", data={"decision": "approve"})

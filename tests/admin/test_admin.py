@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Organisation, User
 from marketplace.audit.models import AuditEntry
 from marketplace.reference.models import ReferenceCode
 from marketplace.reference.services import SCHEMES, load_reference_data
 from tests.conftest import PASSWORD, login
+from tests.factories.accounts import OrganisationFactory, UserFactory
 
 
 def _audit(db, action):
@@ -69,11 +70,11 @@ def test_staff_see_admin_home(client, login_as, role):
     assert b"/admin/organisations" in response.data
 
 
-def test_user_management_is_admin_only(app, client, login_as, make_user):
+def test_user_management_is_admin_only(app, client, login_as):
     login_as("moderator")
     assert client.get("/admin/users").status_code == 403
     assert client.post("/admin/users/1/role", data={"role": "admin"}).status_code == 403
-    admin = make_user(email="boss@example.vn", role="admin")
+    admin = UserFactory(email="boss@example.vn", admin=True)
     response = _second_client(app, admin.email).get("/admin/users")
     assert response.status_code == 200
     assert b"moderator@example.vn" in response.data and b"boss@example.vn" in response.data
@@ -81,9 +82,9 @@ def test_user_management_is_admin_only(app, client, login_as, make_user):
 
 # --- users ----------------------------------------------------------------------------------------------
 
-def test_admin_changes_role_and_it_is_audited(client, db, login_as, make_user):
+def test_admin_changes_role_and_it_is_audited(client, db, login_as):
     admin = login_as("admin")
-    target = make_user(email="staff@example.vn")
+    target = UserFactory()
     response = client.post(f"/admin/users/{target.id}/role", data={"role": "moderator"})
     assert response.status_code == 302
     assert _fresh(db, User, target.id).role == "moderator"
@@ -104,9 +105,9 @@ def test_admin_cannot_demote_themselves(client, db, login_as):
     assert _audit(db, "user.role_changed") == []
 
 
-def test_disabling_signs_the_user_out_and_blocks_login(app, client, db, login_as, make_user):
+def test_disabling_signs_the_user_out_and_blocks_login(app, client, db, login_as):
     login_as("admin")
-    target = make_user(email="victim@example.vn")
+    target = UserFactory()
     browser = _second_client(app, target.email)
     assert browser.get("/account/").status_code == 200
 
@@ -126,11 +127,8 @@ def test_disabling_signs_the_user_out_and_blocks_login(app, client, db, login_as
 
 # --- organisations --------------------------------------------------------------------------------------
 
-def test_moderator_verifies_organisation(client, db, login_as, make_user, make_org):
-    from marketplace.accounts.models import Organisation
-
-    owner = make_user(email="owner@example.vn")
-    org = make_org(owner, verified=False)
+def test_moderator_verifies_organisation(client, db, login_as):
+    org = OrganisationFactory(owner=UserFactory())
     assert org.status == "pending"
     moderator = login_as("moderator")
     response = client.post(f"/admin/organisations/{org.id}/status", data={"status": "verified"})
@@ -142,16 +140,14 @@ def test_moderator_verifies_organisation(client, db, login_as, make_user, make_o
     assert (entry.actor_id, entry.object_id, entry.details["old"]) == (moderator.id, org.id, "pending")
 
 
-def test_only_admin_suspends(app, client, db, login_as, make_user, make_org):
-    from marketplace.accounts.models import Organisation
-
-    org = make_org(make_user(email="owner@example.vn"))
+def test_only_admin_suspends(app, client, db, login_as):
+    org = OrganisationFactory(verified=True, owner=UserFactory())
     login_as("moderator")
     response = client.post(f"/admin/organisations/{org.id}/status", data={"status": "suspended", "note": "x"})
     assert response.status_code == 403
     assert _fresh(db, Organisation, org.id).status == "verified"
 
-    admin = make_user(email="boss@example.vn", role="admin")
+    admin = UserFactory(admin=True)
     browser = _second_client(app, admin.email)
     note = "Giấy phép kinh doanh hết hạn"
     response = browser.post(f"/admin/organisations/{org.id}/status", data={"status": "suspended", "note": note})

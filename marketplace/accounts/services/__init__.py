@@ -1,6 +1,7 @@
-"""Account services: each takes the acting user, flushes, audits and never commits."""
+"""Account services: each takes the acting user, flushes, audits and never commits.
 
-from ...errors import ServiceError
+Refusals are ``marketplace.errors.ServiceError``."""
+
 from .organisations import (
     create_organisation,
     decide_membership,
@@ -36,7 +37,7 @@ from .users import (
 )
 
 __all__ = [
-    "ServiceError", "anonymise_user", "authenticate", "authenticate_api_token", "change_password",
+    "anonymise_user", "authenticate", "authenticate_api_token", "change_password",
     "confirm_email_change", "create_api_token", "create_organisation", "create_user", "decide_membership",
     "end_login_session", "export_personal_data", "find_organisation", "load_login_session",
     "normalise_email", "register_user", "request_email_change", "request_membership",
