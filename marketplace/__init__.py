@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     # 2. Extensions and app-wide layers
     from . import errors, input_guard, tasks
     from .extensions import babel, csrf, db, limiter, mail, migrate
-    from .outbox import tasks as outbox_tasks  # noqa: F401  (effects run after commit in tests)
+    from .outbox import tasks as outbox_tasks
     from .web import i18n, security, template_helpers
 
     db.init_app(app)
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     input_guard.init_app(app)        # refuses malformed input before any view runs
     template_helpers.init_app(app)   # Jinja filters and globals
     tasks.init_app(app)              # the job queue runs in this app's context
+    outbox_tasks.connect()           # derived effects: run at once after their commit in tests
     errors.register_error_handlers(app)
 
     # 3. Each domain's wiring, by name

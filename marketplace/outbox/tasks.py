@@ -171,7 +171,6 @@ def start_poller(app: Flask) -> tuple[threading.Thread, threading.Event]:
 _immediate = threading.local()
 
 
-@event.listens_for(Session, "after_commit")
 def _run_now(session: Session) -> None:
     """With ``OUTBOX_IMMEDIATE`` (tests), effects run right after the commit that wrote them, in a fresh
     application context (as the worker would), so a test sees mail and index updates at once."""
@@ -190,5 +189,11 @@ def _run_now(session: Session) -> None:
         _immediate.running = False
 
 
-__all__ = ["HANDLERS", "Handler", "claim", "due_ids", "poll_forever", "register", "retry_item", "run_due",
-           "run_item", "start_poller"]
+def connect() -> None:
+    """Called by ``create_app``: with ``OUTBOX_IMMEDIATE`` (tests), run effects right after their commit."""
+    if not event.contains(Session, "after_commit", _run_now):
+        event.listen(Session, "after_commit", _run_now)
+
+
+__all__ = ["HANDLERS", "Handler", "claim", "connect", "due_ids", "poll_forever", "register", "retry_item",
+           "run_due", "run_item", "start_poller"]
