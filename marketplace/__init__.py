@@ -61,8 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .events.views_exhibitors import bp as event_exhibitors_bp
     from .events.views_manage import bp as event_manage_bp
     from .events.views_meetings import bp as event_meetings_bp
-    from .ip_assets import services as ip_asset_services  # noqa: F401  (registers the ip_asset listing side)
-    from .ip_assets import tasks as ip_asset_tasks  # noqa: F401  (renewal reminders)
+    from .ip_assets import tasks as ip_asset_tasks
     from .ip_assets.views import bp as ip_assets_bp
     from .ip_assets.views_import import bp as ip_import_bp
     from .listings import tasks as listing_tasks
@@ -75,7 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .matching.views import bp as matching_bp
     from .web.views import bp as web_bp
 
-    for domain_tasks in (mail_tasks, listing_tasks, matching_tasks, event_tasks):
+    for domain_tasks in (mail_tasks, listing_tasks, ip_asset_tasks, matching_tasks, event_tasks):
         domain_tasks.connect()
 
     for blueprint in (web_bp, accounts_bp, organisations_bp, listings_bp, attachments_bp, ip_assets_bp, ip_import_bp,

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .permissions import Role
+from .search import reindex_all
 
 
 def _read_password(prompt: bool) -> str:
@@ -121,8 +122,6 @@ def reference_load_command(scheme: str | None) -> None:
 @search.command("reindex")
 def search_reindex_command() -> None:
     """Rebuild the search index from the database (run it where the worker runs)."""
-    from .listings.tasks import reindex_all
-
     count = reindex_all()
     click.echo(f"Indexed {count} documents.")
 

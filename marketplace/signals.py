@@ -22,12 +22,14 @@ user_anonymised = _signals.signal("user-anonymised")
 data they keep about the person, e.g. event registrations)."""
 
 listing_changed = _signals.signal("listing-changed")
-"""Sender: the Listing after any change of content or status. kwargs: none. Listeners: listings.tasks
-(queues re-indexing after commit; the index drops listings that are not public)."""
+"""Sender: the Listing (offer, need or IP asset) after any change of content or status. kwargs: none.
+Listeners: none yet (later: national-exchange push). The listing's own search document is not a listener:
+the listing services queue it directly (the ``listings.index`` outbox effect)."""
 
 listing_published = _signals.signal("listing-published")
-"""Sender: the Listing when a moderator first publishes it. kwargs: none. Listeners: none yet (matching
-notifications to owners of strongly matching listings; national-exchange push)."""
+"""Sender: the Listing when a moderator first publishes it. kwargs: none. Listeners: matching.tasks (queues
+the ``matching.published`` effect in the listing's lane: strong-match notices to owners who opted in and
+immediate saved-search alerts). Later: national-exchange push."""
 
 event_changed = _signals.signal("event-changed")
 """Sender: the Event after any change of content or status. kwargs: none. Listeners: events.tasks (queues

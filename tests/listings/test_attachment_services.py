@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEntry
+from marketplace.errors import ServiceError
 from marketplace.listings.attachments import MAX_ATTACHMENTS, add_attachment, remove_attachment, upload_root
 from marketplace.listings.models import Attachment
-from marketplace.listings.services import ServiceError, create_listing, quality_hints, withdraw_listing
+from marketplace.listings.services import create_listing, withdraw_listing
+from marketplace.listings.sides import quality_hints
 from tests.listings.conftest import OFFER, PDF, PNG, SVG, VI_NAME, stored_files
 
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.listings.models import Attachment
-from marketplace.listings.services import create_listing, quality_hints
+from marketplace.listings.services import create_listing
+from marketplace.listings.sides import quality_hints
 from tests.conftest import login
 from tests.listings.conftest import HTML, OFFER, PDF, PNG, SVG, VI_NAME, stored_files
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEntry
+from marketplace.errors import ServiceError
 from marketplace.listings.models import ModerationDecision, ReminderSent
 from marketplace.listings.services import (
-    ServiceError,
     create_listing,
     decide_listing,
     submit_listing,

@@ -83,7 +83,9 @@ def test_saved_search_mails_each_new_listing_once_and_unsubscribes_without_login
     offer = publish("offer", institute)
     later = utcnow() + timedelta(days=1)
     assert run_due_saved_searches(now=later) == 1
+    db.session.commit()
     assert run_due_saved_searches(now=later + timedelta(days=1)) == 0  # mailed once
+    db.session.commit()
     alerts = [m for m in mailbox.to("dn@example.vn") if "Sấy nhãn" in m["Subject"]]
     assert len(alerts) == 1
     body = alerts[0].get_body().get_content()
