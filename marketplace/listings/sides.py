@@ -8,7 +8,8 @@ written here, side by side, and read by the services, the views, the API and the
 * ``clean(data, cleaned, today=, check_dates=)``: the side's rules across fields, returning its details
   fields cleaned (the columns are cleaned the same way for every side, in ``listings.fields``);
 * ``required``: what a new listing of the side cannot be created without;
-* ``form``: its HTML form; ``hints(listing)``: its quality hints; ``search_fields(listing)``: extra fields of
+* ``form``: its HTML form and ``form_template`` the side's part of ``listings/form.html`` (macros ``title``,
+  ``what``, ``text``, ``details``); ``hints(listing)``: its quality hints; ``search_fields(listing)``: extra fields of
   its search document; ``after_apply(listing)``: values derived once its fields are set (an IP term's expiry);
 * ``default_kind``: the ``kind`` of a new listing when the side has no choice of kind (needs).
 
@@ -39,6 +40,7 @@ class SideSpec:
     fields: tuple[str, ...]
     clean: Callable[..., dict]
     form: type
+    form_template: str
     hints: Callable[[Listing], list[str]]
     required: dict[str, object] = field(default_factory=dict)
     default_kind: str | None = None
@@ -51,14 +53,16 @@ class SideSpec:
 
 SIDES: dict[str, SideSpec] = {
     Side.OFFER.value: SideSpec(
-        side=Side.OFFER.value, fields=OFFER_FIELDS, clean=offer_rules, form=OfferForm, hints=offer_hints,
+        side=Side.OFFER.value, fields=OFFER_FIELDS, clean=offer_rules, form=OfferForm,
+        form_template="listings/_offer_fields.html", hints=offer_hints,
         required={"kind": _l("Choose technology, equipment or S&T service.")}),
     Side.NEED.value: SideSpec(
-        side=Side.NEED.value, fields=NEED_FIELDS, clean=need_rules, form=NeedForm, hints=need_hints,
+        side=Side.NEED.value, fields=NEED_FIELDS, clean=need_rules, form=NeedForm,
+        form_template="listings/_need_fields.html", hints=need_hints,
         default_kind=NEED_KIND),
     Side.IP_ASSET.value: SideSpec(
         side=Side.IP_ASSET.value, fields=ip.LISTING_FIELDS, clean=ip.clean_ip_fields, form=IpAssetForm,
-        hints=ip.ip_hints, required={"ip_type": _l("Choose a type of IP asset from the list.")},
+        form_template="ip_assets/_fields.html", hints=ip.ip_hints, required={"ip_type": _l("Choose a type of IP asset from the list.")},
         details_attr="ip", details_fields=ip.DETAILS_FIELDS, details_factory=IpAssetDetails,
         after_apply=ip.apply_derived, search_fields=ip.search_fields),
 }
@@ -68,10 +72,6 @@ def fields_for(side: str) -> tuple[str, ...]:
     """Every editable field of ``side``: its listing columns, then its details fields."""
     spec = SIDES[side]
     return spec.fields + spec.details_fields
-
-
-def form_for(side: str) -> type:
-    return SIDES[side].form
 
 
 def clean_listing_data(side: str, data: dict, *, today: date | None = None, check_dates: bool = True) -> dict:

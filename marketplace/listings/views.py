@@ -26,7 +26,7 @@ from .services import (
     update_listing,
     withdraw_listing,
 )
-from .sides import form_for, quality_hints
+from .sides import SIDES, quality_hints
 
 bp = Blueprint("listings", __name__)
 FACETS = ("kind", "st_fields", "sectors", "province", "trl", "price_type", "tt_forms")
@@ -104,13 +104,18 @@ def detail(reference: str):
                            status_labels=STATUS_LABELS, show_contact=show_contact)
 
 
+def _form_page(form, side: str, listing: Listing | None):
+    return render_template("listings/form.html", form=form, side=side, listing=listing,
+                           side_fields_template=SIDES[side].form_template), 422 if form.errors else 200
+
+
 def create_page(side: str):
     """The "new listing" page of any side (offers and needs here, IP assets in ``ip_assets.views``)."""
     organisations = current_user.active_organisations()
     if not organisations:
         flash(_("Register or join an organisation first: listings are published in its name."), "warning")
         return redirect(url_for("accounts.profile"))
-    form = form_for(side)()
+    form = SIDES[side].form()
     form.fill_choices(organisations)
     if request.method == "GET":
         form.province_code.data = organisations[0].province_code
@@ -126,7 +131,7 @@ def create_page(side: str):
                                          ref=listing.reference), form=form)
         if done:
             return redirect(url_for("listings.detail", reference=done.value.reference))
-    return render_template("listings/form.html", form=form, side=side, listing=None), 422 if form.errors else 200
+    return _form_page(form, side, None)
 
 
 @bp.route("/<any(offers, needs):section>/new", methods=["GET", "POST"])
@@ -139,7 +144,7 @@ def create(section: str):
 @requires(Permission.LISTING_CREATE)
 def edit(reference: str):
     listing = get_listing_or_404(reference, current_user, edit=True)
-    form = form_for(listing.side)(obj=listing)
+    form = SIDES[listing.side].form(obj=listing)
     form.fill_choices([listing.organisation])
     if request.method == "GET":
         form.load(listing, listing.pending_revision)
@@ -148,8 +153,7 @@ def edit(reference: str):
             lambda outcome: _("Your changes were sent for review. The approved version stays public meanwhile.")
             if outcome == "revision" else _("Saved."), form=form):
         return redirect(url_for("listings.detail", reference=listing.reference))
-    return render_template("listings/form.html", form=form, side=listing.side, listing=listing), \
-        422 if form.errors else 200
+    return _form_page(form, listing.side, listing)
 
 
 ACTIONS = {"submit": (submit_listing, _l("Sent to DOST for review.")),
