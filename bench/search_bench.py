@@ -213,9 +213,8 @@ def http_latencies(client: httpx.Client, url: str, params: list[dict | None]) ->
 def run_engine(backend: str, n: int, data_dir: str, env: dict, args) -> dict:
     from marketplace import create_app
     from marketplace.extensions import db
-    from marketplace.listings.tasks import reindex_all
     from marketplace.listings.views import FACETS
-    from marketplace.search import SearchQuery, open_engine
+    from marketplace.search import SearchQuery, open_engine, reindex_all
 
     os.environ["MARKETPLACE_SEARCH_BACKEND"] = backend
     app = create_app()

@@ -56,15 +56,15 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import login
     from .events import tasks as event_tasks
     from .events import views_registration  # noqa: F401  (participants' routes on the events blueprint)
-    from .ip_assets import services as ip_asset_services  # noqa: F401  (registers the ip_asset listing side)
-    from .ip_assets import tasks as ip_asset_tasks  # noqa: F401  (renewal reminders)
+    from .ip_assets import tasks as ip_asset_tasks
     from .listings import tasks as listing_tasks
     from .mail import tasks as mail_tasks
     from .matching import tasks as matching_tasks
 
     login.init_app(app)              # accounts: Flask-Login, the user loader, the sign-in page
     mail_tasks.connect()             # mail: the mail.send outbox handler
-    listing_tasks.connect()          # listings: search source, re-indexing on listing_changed
+    listing_tasks.connect()          # listings: the index effect, the search source of a rebuild
+    ip_asset_tasks.connect()         # IP assets: (renewal reminders are a periodic job)
     matching_tasks.connect()         # matching: alerts on listing_published
     event_tasks.connect()            # events: search source, re-indexing on event_changed
 

@@ -26,6 +26,7 @@ from .outbox.tasks import start_poller
 from .permissions import Role
 from .reference.services import load_reference_data
 from .tasks import huey
+from .search import reindex_all
 
 
 def _read_password(prompt: bool) -> str:
@@ -120,8 +121,6 @@ def reference_load_command(scheme: str | None) -> None:
 @search.command("reindex")
 def search_reindex_command() -> None:
     """Rebuild the search index from the database (run it where the worker runs)."""
-    from .listings.tasks import reindex_all
-
     count = reindex_all()
     click.echo(f"Indexed {count} documents.")
 

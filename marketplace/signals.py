@@ -40,11 +40,11 @@ Listeners: none.
 
 listing_changed = _signals.signal("listing-changed", doc="""A listing's content or status changed.
 
-Sender: the Listing. kwargs: none.
+Sender: the Listing (offer, need or IP asset). kwargs: none. The listing's own search document is not a
+listener: the listing services queue it directly (the ``listings.index`` outbox effect). Later:
+national-exchange push.
 
-Listeners:
-- ``marketplace.listings.tasks._queue_index``: queues re-indexing after commit (the index drops listings
-  that are not public).
+Listeners: none.
 """)
 
 listing_published = _signals.signal("listing-published", doc="""A moderator published a listing for the
@@ -53,8 +53,8 @@ first time.
 Sender: the Listing. kwargs: none. Later: national-exchange push.
 
 Listeners:
-- ``marketplace.matching.tasks._on_published``: queues strong-match notices and immediate
-  saved-search alerts (an outbox effect).
+- ``marketplace.matching.tasks._on_published``: queues the ``matching.published`` effect in the listing's
+  lane (after its index effect): strong-match notices and immediate saved-search alerts.
 """)
 
 event_changed = _signals.signal("event-changed", doc="""An event's content or status changed.

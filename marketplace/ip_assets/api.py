@@ -9,9 +9,9 @@ from ..listings.api import make_listing_resource
 from ..listings.models import Side
 from ..permissions import public
 from ..reference.services import is_active_code
+from .fields import NUMBER_MESSAGES
 from .numbers import check_application_number, check_certificate_number, wipo_publish_url
 from .schemas import IpAssetInput, IpAssetQuery, IpAssetSchema, NumberCheckInput, NumberCheckOutput
-from .services import NUMBER_MESSAGES
 from .views import FACETS
 
 blp = Blueprint("ip_assets_api", __name__, url_prefix="/api/v1", description="Intellectual-property assets")

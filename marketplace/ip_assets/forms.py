@@ -14,11 +14,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from ..forms_base import max_length
-from ..listings.forms import REQUIRED, WHOLE, _ListingForm, register_form
+from ..listings.forms import REQUIRED, WHOLE, ListingForm
 from ..reference.services import choices
 
 
-class IpAssetForm(_ListingForm):
+class IpAssetForm(ListingForm):
     ip_type = SelectField(_l("Type of IP asset"), validators=[DataRequired(REQUIRED)], validate_choice=False)
     description = TextAreaField(_l("Abstract (Markdown)"), validators=[Optional(), max_length(20000)])
     application_number_raw = StringField(_l("Application number"), validators=[Optional(), max_length(60)],
@@ -77,8 +77,8 @@ class IpAssetForm(_ListingForm):
             data.pop("expiry_date", None)
         return data
 
-    def load(self, listing) -> None:
-        """Fill the IP fields from a listing's details (text fields joined for editing)."""
+    def load_details(self, listing) -> None:
+        """Fill the IP fields from the listing's details row (lists joined for editing)."""
         ip = listing.ip
         if ip is None:
             return
@@ -92,6 +92,3 @@ class IpAssetForm(_ListingForm):
         self.inventors.data = "; ".join(ip.inventors or [])
         self.co_owners.data = "; ".join(ip.co_owners or [])
         self.classification.data = "; ".join(f"{c['scheme']} {c['code']}" for c in ip.classification or [])
-
-
-register_form("ip_asset", IpAssetForm)

@@ -19,8 +19,10 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from ..errors import ServiceError
 from ..extensions import db
-from ..listings.services import ServiceError, create_listing, is_member
+from ..listings.access import require_member
+from ..listings.services import create_listing
 from ..reference.services import is_active_code, list_codes
 from ..text import fold, nfc, problem_in_text
 
@@ -255,8 +257,7 @@ def run_import(rows, *, by, organisation, dry_run: bool) -> ImportResult:
     Raises ServiceError (nothing done) when ``by`` is not an active member of ``organisation``. Never commits:
     commit after it only when ``not dry_run and not result.errors``, else call ``db.session.rollback()``.
     """
-    if not is_member(by, organisation):
-        raise ServiceError("not_member", str(_l("Only members of the organisation can do this.")), status=403)
+    require_member(by, organisation)
     headers = getattr(rows, "headers", {})
     result = ImportResult(dry_run=dry_run)
     labels: dict = {}

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Numeric, String, Ta
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..listings.models import Listing
+from .numbers import wipo_publish_url
 
 offer_ip_asset = Table(
     "offer_ip_asset", db.metadata,
@@ -68,17 +68,10 @@ class IpAssetDetails(db.Model):
     valuer: Mapped[str | None] = mapped_column(String(200))
     valuation_date: Mapped[date | None]
 
-    listing: Mapped[Listing] = relationship(back_populates="ip")
+    listing = relationship("Listing", back_populates="ip")  # declared with its other side on Listing
+    managing_organisation = relationship("Organisation")
 
     @property
     def office_url(self) -> str | None:
         """The public record at the IP office (WIPO Publish), built from the application number."""
-        from .numbers import wipo_publish_url
-
         return wipo_publish_url(self.ip_type, self.application_number) if self.application_number else None
-    managing_organisation = relationship("Organisation")
-
-
-Listing.ip = relationship(IpAssetDetails, back_populates="listing", uselist=False, cascade="all, delete-orphan")
-Listing.ip_assets = relationship(Listing, secondary=offer_ip_asset, primaryjoin=Listing.id == offer_ip_asset.c.offer_id,
-                                 secondaryjoin=Listing.id == offer_ip_asset.c.ip_asset_id, backref="used_by_offers")

@@ -45,3 +45,9 @@ def check_renewals(today=None) -> int:
 @periodic_task(crontab(hour="1", minute="45"))
 def daily_renewals() -> None:
     check_renewals()
+
+
+def connect() -> None:
+    """Called by ``create_app`` with the other domains' ``connect()``. IP assets add no outbox effect of their
+    own: they are listings, indexed and matched by the listing effects. Their one job, ``daily_renewals``
+    above, is declared with this module like every periodic job, so the worker runs it."""

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..actions import attempt
 from ..extensions import db
+from ..listings.access import find_listing, get_listing_or_404
 from ..listings.models import Listing, Side, Status
-from ..listings.services import ServiceError
-from ..listings.views import browse_page, create_page, get_listing_or_404
+from ..listings.views import browse_page, create_page
 from ..permissions import Permission, public, requires
-from . import forms as _forms  # noqa: F401  (registers the IP asset form)
 from .models import IpAssetDetails
 from .services import link_offer, unlink_offer
 
@@ -48,29 +48,22 @@ def community_marks():
 @bp.post("/l/<reference>/ip-assets")
 @requires(Permission.LISTING_CREATE)
 def link(reference: str):
-    offer = get_listing_or_404(reference, edit=True)
-    asset = db.session.scalar(select(Listing).where(Listing.reference == (request.form.get("asset") or "").upper()))
+    offer = get_listing_or_404(reference, current_user, edit=True)
+    asset = find_listing((request.form.get("asset") or "").strip()[:32])
     if asset is None:
         flash(_("No IP asset has this reference."), "warning")
         return redirect(url_for("listings.detail", reference=offer.reference))
-    try:
-        link_offer(offer, asset, by=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("%(ref)s is now shown with this offer.", ref=asset.reference), "success")
+    attempt(lambda: link_offer(offer, asset, by=current_user),
+            _("%(ref)s is now shown with this offer.", ref=asset.reference))
     return redirect(url_for("listings.detail", reference=offer.reference))
 
 
 @bp.post("/l/<reference>/ip-assets/<asset_reference>/unlink")
 @requires(Permission.LISTING_CREATE)
 def unlink(reference: str, asset_reference: str):
-    offer = get_listing_or_404(reference, edit=True)
-    asset = db.session.scalar(select(Listing).where(Listing.reference == asset_reference.upper()))
+    offer = get_listing_or_404(reference, current_user, edit=True)
+    asset = find_listing(asset_reference)
     if asset is None:
         abort(404)
-    unlink_offer(offer, asset, by=current_user)
-    db.session.commit()
+    attempt(lambda: unlink_offer(offer, asset, by=current_user))
     return redirect(url_for("listings.detail", reference=offer.reference))

@@ -14,10 +14,9 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import SelectField
 
-from ..accounts.models import MembershipStatus, Organisation
+from ..errors import ServiceError
 from ..extensions import db
 from ..forms_base import BaseForm
-from ..listings.services import ServiceError
 from ..permissions import Permission, requires
 from .importer import COLUMNS, MAX_BYTES, MAX_ROWS, ImportFileError, read_rows, run_import, template_csv
 
@@ -32,16 +31,12 @@ class ImportForm(BaseForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
 
 
-def _organisations() -> list[Organisation]:
-    """The user's organisations. Listings are always owned by an organisation its members manage, so DOST
-    imports into its own organisation (e.g. the GIs and certification marks it manages), like an institute."""
-    return [m.organisation for m in current_user.memberships if m.status == MembershipStatus.ACTIVE.value]
-
-
 @bp.route("/ip-assets/import", methods=["GET", "POST"])
 @requires(Permission.LISTING_CREATE)
 def import_assets():
-    organisations = _organisations()
+    # Listings are always owned by an organisation its members manage, so DOST imports into its own
+    # organisation (e.g. the GIs and certification marks it manages), like an institute.
+    organisations = current_user.active_organisations()
     if not organisations:
         flash(_("Register or join an organisation first: listings are published in its name."), "warning")
         return redirect(url_for("accounts.profile"))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
-from ..accounts.models import MembershipStatus, Organisation
-from ..api.common import abort_service_error
+from ..accounts.models import Organisation
+from ..errors import fail
 from ..extensions import db
-from ..permissions import Permission, public, requires, user_can
+from ..permissions import Permission, public, requires
 from ..search import SearchQuery, get_engine
 from ..urls import external_url
+from .access import get_listing_or_404
 from .models import Listing, Side
 from .schemas import (
     DecisionInput,
@@ -26,39 +28,23 @@ from .schemas import (
     SearchArgs,
     SearchPage,
 )
-from .services import (
-    ServiceError,
-    can_edit,
-    create_listing,
-    decide_listing,
-    submit_listing,
-    update_listing,
-    withdraw_listing,
-)
+from .services import create_listing, decide_listing, submit_listing, update_listing, withdraw_listing
 from .views import FACETS
 from .views_moderation import queue_items, waiting_since
 
 blp = Blueprint("listings_api", __name__, url_prefix="/api/v1", description="Technology offers and needs")
 
 
-def _visible(listing: Listing | None) -> Listing:
-    if listing is None or not (listing.is_public or can_edit(current_user, listing)
-                               or user_can(current_user, Permission.LISTING_VIEW_ALL)):
-        abort(404, message="Not found.")
-    return listing
-
-
 def _load(side: str, key: str) -> Listing:
-    stmt = select(Listing).where(Listing.side == side)
-    stmt = stmt.where(Listing.id == int(key)) if key.isdigit() else stmt.where(Listing.reference == key.upper())
-    return _visible(db.session.scalar(stmt))
+    """``key`` in a URL is an id (digits) or a reference."""
+    return get_listing_or_404(int(key) if key.isdigit() else key, current_user, side=side)
 
 
 def _run_search(args, types, facets=FACETS) -> dict:
     query = SearchQuery(q=args["q"], types=types, filters={k: args[k] for k in facets if args.get(k)},
                         sort=args["sort"], page=args["page"], per_page=args["per_page"], facets=list(facets))
     results = get_engine().search(query)
-    ids = [int(h.id.split(":")[1]) for h in results.hits]
+    ids = [h.object_id for h in results.hits]
     # only the columns the answer uses: loading whole rows (long texts, JSON) cost ~1.2 ms per page of 20
     columns = load_only(Listing.id, Listing.side, Listing.reference, Listing.title_vi, Listing.summary,
                         Listing.status)
@@ -66,7 +52,7 @@ def _run_search(args, types, facets=FACETS) -> dict:
         if ids else {}
     items = []
     for hit in results.hits:
-        listing = by_id.get(int(hit.id.split(":")[1]))
+        listing = by_id.get(hit.object_id)
         if listing is not None:
             items.append({"id": listing.id, "type": listing.side, "reference": listing.reference,
                           "title_vi": listing.title_vi, "summary": listing.summary, "status": listing.status,
@@ -77,12 +63,12 @@ def _run_search(args, types, facets=FACETS) -> dict:
 
 
 def _organisation_for(body) -> Organisation:
-    memberships = [m for m in current_user.memberships if m.status == MembershipStatus.ACTIVE.value]
+    """The organisation named by ``organisation_id``, or the caller's first one; 403 unless an active member."""
     wanted = body.pop("organisation_id", None)
-    for membership in memberships:
-        if wanted is None or membership.organisation_id == wanted:
-            return membership.organisation
-    abort(403, message="You are not an active member of that organisation.", code="not_member")
+    for organisation in current_user.active_organisations():
+        if wanted is None or organisation.id == wanted:
+            return organisation
+    raise fail(None, _l("You are not an active member of that organisation."), status=403, code="not_member")
 
 
 def make_listing_resource(blp, side: str, schema, input_schema, path: str, *, query_schema=ListingQuery,
@@ -102,12 +88,7 @@ def make_listing_resource(blp, side: str, schema, input_schema, path: str, *, qu
         @blp.response(201, schema)
         def post(self, body):
             """Create a draft in one of the caller's organisations (first active one by default)."""
-            organisation = _organisation_for(body)
-            try:
-                listing = create_listing(side, by=current_user, organisation=organisation, data=body)
-            except ServiceError as exc:
-                db.session.rollback()
-                abort_service_error(exc)
+            listing = create_listing(side, by=current_user, organisation=_organisation_for(body), data=body)
             db.session.commit()
             return listing
 
@@ -125,11 +106,7 @@ def make_listing_resource(blp, side: str, schema, input_schema, path: str, *, qu
             """Edit; a published listing gets a revision that waits for review (the answer shows the approved one)."""
             listing = _load(side, key)
             body.pop("organisation_id", None)
-            try:
-                update_listing(listing, by=current_user, data=body)
-            except ServiceError as exc:
-                db.session.rollback()
-                abort_service_error(exc)
+            update_listing(listing, by=current_user, data=body)
             db.session.commit()
             return listing
 
@@ -138,11 +115,7 @@ def make_listing_resource(blp, side: str, schema, input_schema, path: str, *, qu
         @blp.response(200, schema)
         def post(self, key):
             listing = _load(side, key)
-            try:
-                service(listing, by=current_user)
-            except ServiceError as exc:
-                db.session.rollback()
-                abort_service_error(exc)
+            service(listing, by=current_user)
             db.session.commit()
             return listing
 
@@ -190,14 +163,8 @@ class ModerationDecisionResource(MethodView):
     def post(self, body, section, listing_id):
         """Approve, request changes or reject (reason code required unless approving)."""
         side = Side.OFFER.value if section == "offers" else Side.NEED.value
-        listing = db.session.scalar(select(Listing).where(Listing.id == listing_id, Listing.side == side))
-        if listing is None:
-            abort(404, message="Not found.")
-        try:
-            decide_listing(listing, by=current_user, **body)
-        except ServiceError as exc:
-            db.session.rollback()
-            abort_service_error(exc)
+        listing = get_listing_or_404(listing_id, current_user, side=side)
+        decide_listing(listing, by=current_user, **body)
         db.session.commit()
         return {"id": listing.id, "reference": listing.reference, "side": listing.side, "kind": listing.kind,
                 "title_vi": listing.title_vi, "status": listing.status, "revision": False,

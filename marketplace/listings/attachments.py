@@ -27,12 +27,13 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..audit.services import record
+from ..errors import ServiceError, fail
 from ..extensions import db
 from ..tasks import after_commit
 from ..text import nfc
 from . import storage
+from .access import require_member
 from .models import Attachment, Listing, Status
-from .services import ServiceError, can_edit
 
 log = logging.getLogger(__name__)
 
@@ -128,16 +129,10 @@ def _upload_error(exc: storage.AttachmentError) -> ServiceError:
             message = _l("The file is larger than %(mb)d MB.", mb=limit // MIB)
         else:
             message = _l("The file is larger than %(kb)d KB.", kb=max(1, limit // 1024))
-        return ServiceError("file_too_large", str(message), field="file", status=413)
+        return fail("file", message, status=413, code="file_too_large")
     if exc.code == "empty":
-        return ServiceError("file_empty", str(_l("The file is empty.")), field="file", status=422)
-    return ServiceError("file_type", str(_l("Only JPEG, PNG, WebP images and PDF files are accepted.")),
-                        field="file", status=422)
-
-
-def _require_member(user, listing: Listing) -> None:
-    if not can_edit(user, listing):
-        raise ServiceError("not_member", str(_l("Only members of the organisation can do this.")), status=403)
+        return fail("file", _l("The file is empty."), code="file_empty")
+    return fail("file", _l("Only JPEG, PNG, WebP images and PDF files are accepted."), code="file_type")
 
 
 def add_attachment(listing: Listing, *, by, stream, filename: str | None, caption: str | None = None) -> Attachment:
@@ -147,20 +142,18 @@ def add_attachment(listing: Listing, *, by, stream, filename: str | None, captio
     :data:`MAX_ATTACHMENTS` (409), caption too long (422, field ``caption``), empty or disallowed file
     (422, field ``file``), file over ``UPLOAD_MAX_BYTES`` (413, field ``file``).
     """
-    _require_member(by, listing)
+    require_member(by, listing.organisation)
     if listing.status in CLOSED_STATUSES:
-        raise ServiceError("listing_closed",
-                           str(_l("Files cannot be added to a closed, withdrawn or archived listing.")), status=409)
+        raise fail(None, _l("Files cannot be added to a closed, withdrawn or archived listing."), status=409,
+                   code="listing_closed")
     caption = nfc(caption or "").strip() or None
     if caption is not None and len(caption) > MAX_CAPTION:
-        raise ServiceError("invalid_caption", str(_l("Use at most %(max)d characters.", max=MAX_CAPTION)),
-                           field="caption", status=422)
+        raise fail("caption", _l("Use at most %(max)d characters.", max=MAX_CAPTION))
     count = db.session.scalar(select(func.count()).select_from(Attachment)
                               .where(Attachment.listing_id == listing.id))
     if count >= MAX_ATTACHMENTS:
-        raise ServiceError("too_many_attachments",
-                           str(_l("A listing can have at most %(max)d files. Remove one first.",
-                                  max=MAX_ATTACHMENTS)), status=409)
+        raise fail(None, _l("A listing can have at most %(max)d files. Remove one first.", max=MAX_ATTACHMENTS),
+                   status=409, code="too_many_attachments")
 
     root = upload_root()
     try:
@@ -188,7 +181,7 @@ def add_attachment(listing: Listing, *, by, stream, filename: str | None, captio
 def remove_attachment(attachment: Attachment, *, by) -> None:
     """Delete ``attachment``; its file goes once the transaction commits (kept if it rolls back)."""
     listing = db.session.get(Listing, attachment.listing_id)
-    _require_member(by, listing)
+    require_member(by, listing.organisation)
     key, details = attachment.key, {"attachment": attachment.id, "name": attachment.original_name}
     if attachment in listing.attachments:
         listing.attachments.remove(attachment)  # delete-orphan: the row goes at flush

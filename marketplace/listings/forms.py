@@ -19,7 +19,9 @@ REQUIRED = _l("This field is required.")
 WHOLE = _l("Enter a whole number.")
 
 
-class _ListingForm(BaseForm):
+class ListingForm(BaseForm):
+    """The fields every side of listing has; each side's form adds its own (see ``listings.sides``)."""
+
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
     title_vi = StringField(_l("Title (Vietnamese)"), validators=[DataRequired(REQUIRED), max_length(200)])
     title_en = StringField(_l("Title (English, optional)"), validators=[Optional(), max_length(200)])
@@ -43,8 +45,23 @@ class _ListingForm(BaseForm):
         skip = {"organisation_id", "csrf_token"}
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
+    def load(self, listing, revision=None) -> None:
+        """Fill the edit page: the approved listing, or the edit waiting for review (nothing typed is lost)."""
+        self.load_details(listing)
+        if revision is not None:
+            self.process(data=revision.data)
+            self.fill_choices([listing.organisation])
+        for name in ("keywords", "application_areas"):
+            if name in self:
+                values = (revision.data.get(name) if revision else None) or getattr(listing, name) or []
+                self[name].data = ", ".join(values)
+        self.organisation_id.data = listing.organisation_id
 
-class OfferForm(_ListingForm):
+    def load_details(self, listing) -> None:
+        """Fill fields that are not columns of the listing (a side's details row); none by default."""
+
+
+class OfferForm(ListingForm):
     kind = SelectField(_l("Kind of offer"), validators=[DataRequired(REQUIRED)], validate_choice=False)
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), max_length(20000)],
                                 description=_l("The problem solved, how it works, technical parameters, "
@@ -76,7 +93,7 @@ class OfferForm(_ListingForm):
         self.tt_methods.choices = choices("tt_method")
 
 
-class NeedForm(_ListingForm):
+class NeedForm(ListingForm):
     problem = TextAreaField(_l("Problem statement (Markdown)"), validators=[DataRequired(REQUIRED), max_length(20000)],
                             description=_l("Current process, pain point, constraints."))
     required_specs = TextAreaField(_l("Required specifications"), validators=[Optional(), max_length(4000)],
@@ -107,23 +124,11 @@ class NeedForm(_ListingForm):
         data["min_trl"] = data.get("min_trl") or None
         return data
 
-    def load_specs(self, specs) -> None:
+    def load(self, listing, revision=None) -> None:
+        super().load(listing, revision)
+        specs = revision.data.get("required_specs") if revision else listing.required_specs
         self.required_specs.data = "\n".join(" | ".join([s.get("parameter", ""), s.get("target", ""),
                                                          s.get("unit", "")]) for s in specs or [])
-
-
-SIDE_FORMS: dict[str, type] = {}
-"""Forms of listing sides other domains add (``register_form``), e.g. IP assets."""
-
-
-def register_form(side: str, form_class: type) -> None:
-    SIDE_FORMS[side] = form_class
-
-
-def form_for(side: str):
-    if side in SIDE_FORMS:
-        return SIDE_FORMS[side]
-    return OfferForm if side == "offer" else NeedForm
 
 
 class DecisionForm(BaseForm):

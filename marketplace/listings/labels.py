@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..ip_assets.labels import HINT_LABELS as IP_HINT_LABELS
+
 STATUS_LABELS = {
     "draft": _l("Draft"), "pending_review": _l("Waiting for review"), "changes_requested": _l("Changes requested"),
     "published": _l("Published"), "rejected": _l("Rejected"), "expired": _l("Expired"),
@@ -16,5 +18,5 @@ HINT_LABELS = {
     "no_image": _l("Add a photo or a specification sheet."),
     "no_specs": _l("List the required specifications (parameter, target value, unit)."),
     "no_budget": _l("Give a budget range: suppliers answer faster."),
-}
+} | IP_HINT_LABELS
 SIDE_LABELS = {"offer": _l("Offer"), "need": _l("Need")}

@@ -7,13 +7,14 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..ip_assets.models import IpAssetDetails, offer_ip_asset
 from ..timeutil import utcnow
 
 
 class Side(enum.StrEnum):
     OFFER = "offer"
     NEED = "need"
-    IP_ASSET = "ip_asset"  # details in ip_assets.models.IpAssetDetails (one-to-one)
+    IP_ASSET = "ip_asset"  # details in ip_assets.models.IpAssetDetails (one-to-one, ``Listing.ip``)
 
 
 class Status(enum.StrEnum):
@@ -106,6 +107,14 @@ class Listing(db.Model):
     revisions: Mapped[list[ListingRevision]] = relationship(
         back_populates="listing", cascade="all, delete-orphan", order_by="ListingRevision.id")
     attachments: Mapped[list[Attachment]] = relationship(cascade="all, delete-orphan", order_by="Attachment.id")
+    # the IP side: an IP asset's details, the IP assets an offer carries and the offers that carry an asset
+    ip: Mapped[IpAssetDetails | None] = relationship(back_populates="listing", cascade="all, delete-orphan")
+    ip_assets: Mapped[list[Listing]] = relationship(
+        secondary=offer_ip_asset, primaryjoin=lambda: Listing.id == offer_ip_asset.c.offer_id,
+        secondaryjoin=lambda: Listing.id == offer_ip_asset.c.ip_asset_id, back_populates="used_by_offers")
+    used_by_offers: Mapped[list[Listing]] = relationship(
+        secondary=offer_ip_asset, primaryjoin=lambda: Listing.id == offer_ip_asset.c.ip_asset_id,
+        secondaryjoin=lambda: Listing.id == offer_ip_asset.c.offer_id, back_populates="ip_assets")
 
     @property
     def has_image(self) -> bool:

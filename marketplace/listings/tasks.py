@@ -1,7 +1,8 @@
 """Queue jobs for listings: keep the search index in step with the database, expire and remind.
 
-Web requests never write the index: a change emits ``listing_changed``, which writes a ``listings.index``
-outbox effect in the same transaction; the worker runs it. ``flask search reindex`` rebuilds from scratch.
+Web requests never write the index: the listing services write a ``listings.index`` outbox effect in the
+transaction of each change; the worker runs :func:`index_listing`. ``flask search reindex`` (and the nightly
+job below) rebuilds the whole index from scratch with ``search.reindex_all``.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..mail.services import queue_mail
 from ..outbox import tasks as outbox
-from ..outbox.services import add_effect
-from ..search import all_documents, get_engine, rebuild, register_source
-from ..signals import listing_changed
+from ..search import document_id, get_engine, register_source, reindex_all
 from ..tasks import periodic_task
 from ..timeutil import utcnow
 from ..urls import external_url
-from .documents import document_id, is_searchable, to_document
+from .documents import is_searchable, to_document
 from .models import Listing, ReminderSent, Side, Status
+from .services import expire_listing
 
 
 def index_listing(payload: dict, _item=None) -> None:
@@ -32,12 +32,7 @@ def index_listing(payload: dict, _item=None) -> None:
     if is_searchable(listing):
         engine.index([to_document(listing)])
     else:
-        engine.remove([document_id(payload["id"], payload["side"])])
-
-
-def _queue_index(listing: Listing, **_kwargs) -> None:
-    add_effect("listings.index", {"id": listing.id, "side": listing.side}, key=listing.id,
-               lane=f"listing:{listing.id}")
+        engine.remove([document_id(payload["side"], payload["id"])])
 
 
 def public_listings():
@@ -50,15 +45,9 @@ def _listing_documents():
 
 
 def connect() -> None:
-    """Called by ``create_app``: index effects, the listing source of a rebuild, the change receiver."""
+    """Called by ``create_app``: the handler of the index effect, and the listings' part of a rebuild."""
     outbox.register("listings.index", index_listing)
     register_source("listings", _listing_documents)
-    listing_changed.connect(_queue_index)
-
-
-def reindex_all() -> int:
-    """Rebuild the whole index from every registered source (listings here, events in events.tasks)."""
-    return rebuild(get_engine(), all_documents())
 
 
 def remind_once(listing: Listing, kind: str, about, *, template: str = "listing_reminder", **context) -> bool:
@@ -78,8 +67,6 @@ def remind_once(listing: Listing, kind: str, about, *, template: str = "listing_
 
 def check_freshness(now=None) -> dict[str, int]:
     """Expire what ran out; remind 30 and 7 days before expiry and after 90 days without confirmation."""
-    from .services import expire_listing
-
     now = now or utcnow()
     today = now.date()
     counts = {"expired": 0, "reminded": 0}
@@ -108,5 +95,5 @@ def daily_freshness() -> None:
 
 @periodic_task(crontab(hour="2", minute="30"))
 def nightly_reindex() -> None:
-    """Repairs whatever a crash between commit and indexing left behind."""
+    """Rebuilds the whole index (listings and every other source): repairs whatever went wrong meanwhile."""
     reindex_all()

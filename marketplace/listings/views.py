@@ -8,44 +8,29 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..accounts.models import MembershipStatus, Organisation
+from ..actions import attempt
 from ..extensions import db
-from ..permissions import Permission, public, requires, user_can
-from ..search import SearchQuery, get_engine
+from ..permissions import Permission, public, requires
+from ..search import SearchQuery, document_id, get_engine, object_id_of
 from ..timeutil import utcnow
-from .forms import form_for
+from .access import can_edit, find_listing, get_listing_or_404
 from .labels import HINT_LABELS, STATUS_LABELS
 from .markdown import render_markdown
-from .models import Listing, Side, Status
+from .models import Listing, Side
 from .services import (
-    ServiceError,
-    can_edit,
     close_listing,
     confirm_listing,
     create_listing,
     looks_like_reference,
-    quality_hints,
     submit_listing,
     update_listing,
     withdraw_listing,
 )
+from .sides import SIDES, quality_hints
 
 bp = Blueprint("listings", __name__)
 FACETS = ("kind", "st_fields", "sectors", "province", "trl", "price_type", "tt_forms")
 PER_PAGE = 20
-
-
-def get_listing_or_404(reference: str, *, edit: bool = False) -> Listing:
-    """Public listings are visible to all; others only to the owning organisation and DOST staff (else 404)."""
-    listing = db.session.scalar(select(Listing).where(Listing.reference == reference.upper()))
-    if listing is None:
-        abort(404)
-    member = can_edit(current_user, listing)
-    if edit and not member:
-        abort(404)
-    if not listing.is_public and not member and not user_can(current_user, Permission.LISTING_VIEW_ALL):
-        abort(404)
-    return listing
 
 
 def _query_from_args(types: list[str], facets=FACETS) -> SearchQuery:
@@ -62,13 +47,13 @@ def _query_from_args(types: list[str], facets=FACETS) -> SearchQuery:
 def browse_page(types: list[str], template_title: str, side: str | None, facets=FACETS):
     query = _query_from_args(types, facets)
     if query.q and looks_like_reference(query.q):
-        found = db.session.scalar(select(Listing).where(Listing.reference == query.q.upper()))
+        found = find_listing(query.q)
         if found is not None and found.is_public:
             return redirect(url_for("listings.detail", reference=found.reference))
     results = get_engine().search(query)
-    ids = {int(hit.id.split(":")[1]) for hit in results.hits}
+    ids = {hit.object_id for hit in results.hits}
     by_id = {x.id: x for x in db.session.scalars(select(Listing).where(Listing.id.in_(ids)))} if ids else {}
-    items = [(hit, by_id.get(int(hit.id.split(":")[1]))) for hit in results.hits]
+    items = [(hit, by_id.get(hit.object_id)) for hit in results.hits]
     items = [(hit, listing) for hit, listing in items if listing is not None]
     return render_template("listings/browse.html", results=results, items=items, query=query, side=side,
                            title=template_title, facets=facets)
@@ -97,14 +82,15 @@ def search():
 @bp.get("/l/<reference>")
 @public
 def detail(reference: str):
-    listing = get_listing_or_404(reference)
+    listing = get_listing_or_404(reference, current_user)
     similar = []
     if listing.is_public:
         other = "need" if listing.side != "need" else "offer"
         text = " ".join(filter(None, [listing.title_vi, listing.summary, listing.description, listing.problem]))
         for doc_id, _score, _terms in get_engine().similar(text, types=[listing.side, other],
-                                                           exclude_ids=[f"{listing.side}:{listing.id}"], limit=6):
-            found = db.session.get(Listing, int(doc_id.split(":")[1]))
+                                                           exclude_ids=[document_id(listing.side, listing.id)],
+                                                           limit=6):
+            found = db.session.get(Listing, object_id_of(doc_id))
             if found is not None and found.is_public:
                 similar.append(found)
     member = can_edit(current_user, listing)
@@ -118,17 +104,18 @@ def detail(reference: str):
                            status_labels=STATUS_LABELS, show_contact=show_contact)
 
 
-def _my_organisations() -> list[Organisation]:
-    return [m.organisation for m in current_user.memberships if m.status == MembershipStatus.ACTIVE.value]
+def _form_page(form, side: str, listing: Listing | None):
+    return render_template("listings/form.html", form=form, side=side, listing=listing,
+                           side_fields_template=SIDES[side].form_template), 422 if form.errors else 200
 
 
 def create_page(side: str):
-    """The "new listing" page of any side (offers, needs, and sides other domains register)."""
-    organisations = _my_organisations()
+    """The "new listing" page of any side (offers and needs here, IP assets in ``ip_assets.views``)."""
+    organisations = current_user.active_organisations()
     if not organisations:
         flash(_("Register or join an organisation first: listings are published in its name."), "warning")
         return redirect(url_for("accounts.profile"))
-    form = form_for(side)()
+    form = SIDES[side].form()
     form.fill_choices(organisations)
     if request.method == "GET":
         form.province_code.data = organisations[0].province_code
@@ -138,16 +125,13 @@ def create_page(side: str):
         organisation = next((o for o in organisations if o.id == chosen), None)
         if organisation is None:
             abort(404)
-        try:
-            listing = create_listing(side, by=current_user, organisation=organisation, data=form.listing_data())
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc) or flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Draft %(ref)s saved. Submit it for review when it is ready.", ref=listing.reference), "success")
-            return redirect(url_for("listings.detail", reference=listing.reference))
-    return render_template("listings/form.html", form=form, side=side, listing=None), 422 if form.errors else 200
+        done = attempt(lambda: create_listing(side, by=current_user, organisation=organisation,
+                                              data=form.listing_data()),
+                       lambda listing: _("Draft %(ref)s saved. Submit it for review when it is ready.",
+                                         ref=listing.reference), form=form)
+        if done:
+            return redirect(url_for("listings.detail", reference=done.value.reference))
+    return _form_page(form, side, None)
 
 
 @bp.route("/<any(offers, needs):section>/new", methods=["GET", "POST"])
@@ -159,36 +143,17 @@ def create(section: str):
 @bp.route("/l/<reference>/edit", methods=["GET", "POST"])
 @requires(Permission.LISTING_CREATE)
 def edit(reference: str):
-    listing = get_listing_or_404(reference, edit=True)
-    form = form_for(listing.side)(obj=listing)
+    listing = get_listing_or_404(reference, current_user, edit=True)
+    form = SIDES[listing.side].form(obj=listing)
     form.fill_choices([listing.organisation])
-    revision = listing.pending_revision
     if request.method == "GET":
-        if hasattr(form, "load"):
-            form.load(listing)
-        if revision is not None:  # continue from the edit waiting for review, nothing typed is lost
-            form.process(data=revision.data)
-            form.fill_choices([listing.organisation])
-        for name in ("keywords", "application_areas"):
-            if name in form:
-                values = (revision.data.get(name) if revision else None) or getattr(listing, name) or []
-                getattr(form, name).data = ", ".join(values)
-        if listing.side == "need":
-            form.load_specs(revision.data.get("required_specs") if revision else listing.required_specs)
-        form.organisation_id.data = listing.organisation_id
-    if form.validate_on_submit():
-        try:
-            outcome = update_listing(listing, by=current_user, data=form.listing_data())
-        except ServiceError as exc:
-            db.session.rollback()
-            form.apply_service_error(exc) or flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Your changes were sent for review. The approved version stays public meanwhile.")
-                  if outcome == "revision" else _("Saved."), "success")
-            return redirect(url_for("listings.detail", reference=listing.reference))
-    return render_template("listings/form.html", form=form, side=listing.side, listing=listing), \
-        422 if form.errors else 200
+        form.load(listing, listing.pending_revision)
+    if form.validate_on_submit() and attempt(
+            lambda: update_listing(listing, by=current_user, data=form.listing_data()),
+            lambda outcome: _("Your changes were sent for review. The approved version stays public meanwhile.")
+            if outcome == "revision" else _("Saved."), form=form):
+        return redirect(url_for("listings.detail", reference=listing.reference))
+    return _form_page(form, listing.side, listing)
 
 
 ACTIONS = {"submit": (submit_listing, _l("Sent to DOST for review.")),
@@ -200,26 +165,19 @@ ACTIONS = {"submit": (submit_listing, _l("Sent to DOST for review.")),
 @bp.post("/l/<reference>/<any(submit, withdraw, close, confirm):action>")
 @requires(Permission.LISTING_CREATE)
 def act(reference: str, action: str):
-    listing = get_listing_or_404(reference, edit=True)
+    listing = get_listing_or_404(reference, current_user, edit=True)
     service, message = ACTIONS[action]
-    try:
-        service(listing, by=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(str(message), "success")
+    attempt(lambda: service(listing, by=current_user), message)
     return redirect(url_for("listings.detail", reference=listing.reference))
 
 
 @bp.get("/my/listings")
 @requires(Permission.LISTING_CREATE)
 def mine():
-    org_ids = [o.id for o in _my_organisations()]
+    org_ids = [o.id for o in current_user.active_organisations()]
     listings = db.session.scalars(select(Listing).where(Listing.organisation_id.in_(org_ids))
                                   .order_by(Listing.updated_at.desc())).all() if org_ids else []
     return render_template("listings/mine.html", listings=listings, status_labels=STATUS_LABELS)
 
 
-__all__ = ["bp", "get_listing_or_404", "Status"]
+__all__ = ["FACETS", "bp", "browse_page", "create_page"]

@@ -1,6 +1,6 @@
 """Listing attachments over HTML: upload, delete, download.
 
-Downloads are visible exactly when the listing is (``get_listing_or_404``), and are always served as
+Downloads are visible exactly when the listing is (``access.get_listing_or_404``), and are always served as
 ``attachment`` with ``nosniff`` and a sandboxing CSP: user files are never rendered inline on our origin.
 Uploads and deletions redirect back to the listing with a flash message, whatever went wrong.
 """
@@ -16,14 +16,14 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import StringField
 
+from ..actions import attempt
 from ..extensions import db, talisman
 from ..forms_base import BaseForm, max_length
 from ..permissions import Permission, public, requires
 from . import storage
+from .access import get_listing_or_404
 from .attachments import MAX_CAPTION, add_attachment, remove_attachment, upload_root
 from .models import Attachment, Listing
-from .services import ServiceError
-from .views import get_listing_or_404
 
 bp = Blueprint("attachments", __name__)
 
@@ -42,7 +42,7 @@ def _back(listing: Listing):
 @bp.post("/l/<reference>/attachments")
 @requires(Permission.LISTING_CREATE)
 def upload(reference: str):
-    listing = get_listing_or_404(reference, edit=True)
+    listing = get_listing_or_404(reference, current_user, edit=True)
     form = AttachmentForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
@@ -54,36 +54,23 @@ def upload(reference: str):
     if not isinstance(upload_file, FileStorage) or not upload_file.filename:
         flash(_("Choose a file to upload."), "danger")
         return _back(listing)
-    try:
-        # A failed or missing commit needs no cleanup here: attachments.py deletes the stored file when
-        # the transaction it was added in rolls back or ends uncommitted.
-        attachment = add_attachment(listing, by=current_user, stream=upload_file.stream,
-                                    filename=upload_file.filename, caption=form.caption.data)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return _back(listing)
-    db.session.commit()
-    flash(_("“%(name)s” was attached.", name=attachment.original_name), "success")
+    # A failed or missing commit needs no cleanup here: attachments.py deletes the stored file when the
+    # transaction it was added in rolls back or ends uncommitted.
+    attempt(lambda: add_attachment(listing, by=current_user, stream=upload_file.stream,
+                                   filename=upload_file.filename, caption=form.caption.data),
+            lambda attachment: _("“%(name)s” was attached.", name=attachment.original_name))
     return _back(listing)
 
 
 @bp.post("/l/<reference>/attachments/<int:attachment_id>/delete")
 @requires(Permission.LISTING_CREATE)
 def delete(reference: str, attachment_id: int):
-    listing = get_listing_or_404(reference, edit=True)
+    listing = get_listing_or_404(reference, current_user, edit=True)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.listing_id != listing.id:
         abort(404)
-    name = attachment.original_name
-    try:
-        remove_attachment(attachment, by=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("“%(name)s” was removed.", name=name), "success")
+    attempt(lambda: remove_attachment(attachment, by=current_user),
+            _("“%(name)s” was removed.", name=attachment.original_name))
     return _back(listing)
 
 
@@ -95,10 +82,7 @@ def download(attachment_id: int, name: str):
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         abort(404)
-    listing = db.session.get(Listing, attachment.listing_id)
-    if listing is None:
-        abort(404)
-    get_listing_or_404(listing.reference)  # 404 unless the listing is visible to the current user
+    get_listing_or_404(attachment.listing_id, current_user)  # 404 unless the listing is visible to the user
     try:
         fh = storage.open_stored(upload_root(), attachment.key)
     except (FileNotFoundError, storage.InvalidKey):

@@ -7,16 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from ..actions import attempt
+from ..errors import ServiceError
 from ..extensions import db
 from ..permissions import Permission, requires
 from ..reference.services import label_for
 from ..timeutil import utcnow
+from .access import find_listing, get_listing_or_404
 from .forms import DecisionForm
 from .labels import HINT_LABELS, STATUS_LABELS
 from .markdown import render_markdown
 from .models import Listing, ListingRevision, ModerationDecision, Status
-from .services import ServiceError, decide_listing, fields_for, quality_hints, snapshot
-from .views import get_listing_or_404
+from .services import decide_listing, snapshot
+from .sides import fields_for, quality_hints
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -61,7 +64,7 @@ def queue():
 @bp.get("/<reference>")
 @requires(Permission.LISTING_MODERATE)
 def review(reference: str):
-    listing = get_listing_or_404(reference)
+    listing = get_listing_or_404(reference, current_user)
     revision = listing.pending_revision
     revision = revision if revision is not None and revision.status == "pending" else None
     form = DecisionForm(formdata=None)
@@ -78,19 +81,14 @@ def review(reference: str):
 @bp.post("/<reference>/decision")
 @requires(Permission.LISTING_MODERATE)
 def decision(reference: str):
-    listing = get_listing_or_404(reference)
+    listing = get_listing_or_404(reference, current_user)
     form = DecisionForm()
     form.fill_choices()
-    if form.validate_on_submit():
-        try:
-            decide_listing(listing, by=current_user, decision=form.decision.data,
-                           reason_code=form.reason_code.data or None, note=form.note.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(url_for("moderation.review", reference=listing.reference))
-        db.session.commit()
-        flash(_("Decision on %(ref)s saved and mailed to the owner.", ref=listing.reference), "success")
+    if form.validate_on_submit() and not attempt(
+            lambda: decide_listing(listing, by=current_user, decision=form.decision.data,
+                                   reason_code=form.reason_code.data or None, note=form.note.data),
+            _("Decision on %(ref)s saved and mailed to the owner.", ref=listing.reference)):
+        return redirect(url_for("moderation.review", reference=listing.reference))
     return redirect(url_for("moderation.queue"))
 
 
@@ -100,7 +98,7 @@ def bulk_approve():
     references = request.form.getlist("reference")[:200]
     approved, refused = 0, []
     for reference in references:
-        listing = db.session.scalar(select(Listing).where(Listing.reference == reference))
+        listing = find_listing(reference)
         if listing is None:
             continue
         try:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
-from ..extensions import db
-from ..listings.models import Listing
+from ..listings.access import get_listing_or_404
 from ..permissions import Permission, requires
 from ..urls import external_url
 from .labels import reason_text
@@ -35,9 +34,9 @@ class MatchSchema(Schema):
 
 
 def _matches(side: str, listing_id: int):
-    listing = db.session.scalar(select(Listing).where(Listing.id == listing_id, Listing.side == side))
-    if listing is None or not can_see_matches(current_user, listing):
-        abort(404, message="Not found.")
+    listing = get_listing_or_404(listing_id, current_user, side=side)
+    if not can_see_matches(current_user, listing):
+        abort(404)
     return [{"id": m.listing.id, "type": m.listing.side, "reference": m.listing.reference,
              "title_vi": m.listing.title_vi, "score": m.score,
              "url": external_url("listings.detail", reference=m.listing.reference),

@@ -1,5 +1,9 @@
-"""Saved searches: a signed-in user keeps a query with filters and a frequency; the worker mails each new
-matching listing once (SavedSearchHit), with an unsubscribe link that works without signing in."""
+"""Saved searches and alert preferences.
+
+A signed-in user keeps a query with filters and a frequency; the worker mails each new matching listing once
+(SavedSearchHit), with an unsubscribe link that works without signing in. The match digest (strong matches of
+one's own listings, at most daily) is opt-in. Services flush and audit; the caller commits.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
+from ..errors import fail
 from ..extensions import db
 from ..listings.models import Listing, Status
-from ..listings.services import ServiceError
 from ..mail.services import queue_mail
 from ..search import SearchQuery, get_engine
 from ..text import nfc
 from ..timeutil import utcnow
 from ..urls import external_url
-from .models import SavedSearch, SavedSearchHit
+from .models import MatchPreference, SavedSearch, SavedSearchHit
 
 FREQUENCIES = ("immediate", "daily", "weekly")
 FILTER_KEYS = ("kind", "st_fields", "sectors", "province", "trl", "price_type", "tt_forms", "legal_status", "classes",
@@ -47,16 +51,15 @@ def unsubscribe_token(saved: SavedSearch) -> str:
 
 def create_saved_search(*, by, name: str, query: dict, frequency: str) -> SavedSearch:
     if frequency not in FREQUENCIES:
-        raise ServiceError("invalid_frequency", str(_l("Choose immediately, daily or weekly.")), field="frequency",
-                           status=422)
+        raise fail("frequency", _l("Choose immediately, daily or weekly."))
     query = normalise_query(query)
     if not query["q"] and not query["filters"]:
-        raise ServiceError("empty_query", str(_l("Type some words or choose a filter before saving the search.")),
-                           status=422)
+        raise fail(None, _l("Type some words or choose a filter before saving the search."), code="empty_query")
     count = len(db.session.scalars(select(SavedSearch.id).where(SavedSearch.user_id == by.id,
                                                                 SavedSearch.active.is_(True))).all())
     if count >= MAX_PER_USER:
-        raise ServiceError("too_many", str(_l("You can keep at most %(n)d saved searches.", n=MAX_PER_USER)))
+        raise fail(None, _l("You can keep at most %(n)d saved searches.", n=MAX_PER_USER), status=409,
+                   code="too_many")
     saved = SavedSearch(user_id=by.id, name=nfc(name or query["q"] or "").strip()[:120] or str(_l("My search")),
                         query=query, frequency=frequency, last_run_at=utcnow())
     db.session.add(saved)
@@ -67,7 +70,7 @@ def create_saved_search(*, by, name: str, query: dict, frequency: str) -> SavedS
 
 def delete_saved_search(saved: SavedSearch, *, by) -> None:
     if saved.user_id != by.id:
-        raise ServiceError("not_found", str(_l("Not found.")), status=404)
+        raise fail(None, _l("Not found."), status=404, code="not_found")
     db.session.delete(saved)
     db.session.flush()
 
@@ -90,7 +93,7 @@ def new_hits(saved: SavedSearch) -> list[Listing]:
     query = saved.query
     results = get_engine().search(SearchQuery(q=query.get("q", ""), types=query.get("types") or ["offer", "need"],
                                               filters=query.get("filters") or {}, sort="newest", per_page=50))
-    ids = [int(hit.id.split(":")[1]) for hit in results.hits]
+    ids = [hit.object_id for hit in results.hits]
     if not ids:
         return []
     sent = set(db.session.scalars(select(SavedSearchHit.listing_id).where(
@@ -132,6 +135,7 @@ def run_saved_search(saved: SavedSearch, now=None) -> int:
 
 
 def run_due_saved_searches(frequency: str | None = None, now=None) -> int:
+    """Run every active saved search that is due; returns the number of listings mailed. The caller commits."""
     now = now or utcnow()
     stmt = select(SavedSearch).where(SavedSearch.active.is_(True))
     if frequency:
@@ -140,5 +144,16 @@ def run_due_saved_searches(frequency: str | None = None, now=None) -> int:
     for saved in db.session.scalars(stmt).all():
         if due(saved, now):
             total += run_saved_search(saved, now)
-    db.session.commit()
     return total
+
+
+def set_match_digest(*, by, digest: bool) -> MatchPreference:
+    """Opt in to (or out of) the daily digest of strong matches of one's own listings."""
+    preference = db.session.get(MatchPreference, by.id)
+    if preference is None:
+        preference = MatchPreference(user_id=by.id)
+        db.session.add(preference)
+    preference.digest = bool(digest)
+    db.session.flush()
+    record("match.digest_preference", actor=by, obj=by, digest=preference.digest)
+    return preference

@@ -16,12 +16,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.services import record
+from ..errors import fail
 from ..extensions import db
+from ..listings.access import can_edit
 from ..listings.markdown import plain_text
 from ..listings.models import Listing, Side, Status
-from ..listings.services import ServiceError
 from ..permissions import Permission, user_can
-from ..search import SearchQuery, get_engine
+from ..search import SearchQuery, document_id, get_engine, object_id_of
 from .models import Introduction
 
 STRONG = 60
@@ -115,16 +116,16 @@ def find_matches(listing: Listing, *, limit: int = 10, minimum: int = MINIMUM) -
     """Ranked listings of the other side, each with its score and reasons."""
     others = other_sides(listing)
     engine = get_engine()
-    text_hits = engine.similar(listing_text(listing), types=others, exclude_ids=[f"{listing.side}:{listing.id}"],
-                               limit=CANDIDATES)
+    text_hits = engine.similar(listing_text(listing), types=others,
+                               exclude_ids=[document_id(listing.side, listing.id)], limit=CANDIDATES)
     top = max((score for _id, score, _terms in text_hits), default=0) or 1
     candidates: dict[int, tuple[float, list[str]]] = {
-        int(doc_id.split(":")[1]): (score / top, terms) for doc_id, score, terms in text_hits}
+        object_id_of(doc_id): (score / top, terms) for doc_id, score, terms in text_hits}
     if listing.st_fields:  # also candidates that share a field but use other words
         by_field = engine.search(SearchQuery(types=others, filters={"st_fields": list(listing.st_fields)},
                                              sort="newest", per_page=CANDIDATES))
         for hit in by_field.hits:
-            candidates.setdefault(int(hit.id.split(":")[1]), (0.0, []))
+            candidates.setdefault(hit.object_id, (0.0, []))
     if not candidates:
         return []
     rows = db.session.scalars(select(Listing).where(Listing.id.in_(candidates), Listing.side.in_(others),
@@ -142,25 +143,22 @@ def find_matches(listing: Listing, *, limit: int = 10, minimum: int = MINIMUM) -
 
 
 def can_see_matches(user, listing: Listing) -> bool:
-    from ..listings.services import can_edit
-
     return can_edit(user, listing) or user_can(user, Permission.LISTING_MODERATE)
 
 
 def introduce(listing: Listing, other: Listing, *, by, note: str | None = None) -> Introduction:
     """A moderator marks a match as introduced (both parties were put in touch)."""
     if not user_can(by, Permission.LISTING_MODERATE):
-        raise ServiceError("forbidden", str(_l("You do not have permission to do this.")), status=403)
+        raise fail(None, _l("You do not have permission to do this."), status=403, code="forbidden")
     if (listing.side == Side.NEED.value) == (other.side == Side.NEED.value) or not (listing.is_public
                                                                                      and other.is_public):
-        raise ServiceError("not_a_match", str(_l("Only a published offer (or IP asset) and a published need can be "
-                                                 "introduced.")),
-                           status=409)
+        raise fail(None, _l("Only a published offer (or IP asset) and a published need can be introduced."),
+                   status=409, code="not_a_match")
     offer, need = _pair(listing, other)
     existing = db.session.scalar(select(Introduction).where(Introduction.offer_id == offer.id,
                                                             Introduction.need_id == need.id))
     if existing is not None:
-        raise ServiceError("already_introduced", str(_l("These two listings were already introduced.")), status=409)
+        raise fail(None, _l("These two listings were already introduced."), status=409, code="already_introduced")
     match = score_pair(offer, need)
     intro = Introduction(offer_id=offer.id, need_id=need.id, score=match.score, reasons=match.reasons,
                          note=(note or "").strip()[:1000] or None, introduced_by_id=by.id)

@@ -28,7 +28,8 @@ def _on_published(listing: Listing, **_kwargs) -> None:
 
 
 def on_published(payload: dict, _item=None) -> None:
-    """The ``matching.published`` effect: strong-match notices, then immediate saved-search alerts."""
+    """The ``matching.published`` effect: strong-match notices, then immediate saved-search alerts (the outbox
+    commits them with the effect's ``done`` mark)."""
     record_strong_matches(payload["id"])
     run_due_saved_searches("immediate")
 
@@ -85,6 +86,7 @@ def send_match_digests(now=None) -> int:
 @periodic_task(crontab(minute="*/15"))
 def periodic_saved_searches() -> None:
     run_due_saved_searches()
+    db.session.commit()
 
 
 @periodic_task(crontab(hour="0", minute="30"))  # 07:30 in Vietnam (UTC+7)
@@ -93,6 +95,6 @@ def daily_match_digest() -> None:
 
 
 def connect() -> None:
-    """Called by ``create_app``: the effect of a first publication."""
+    """Called by ``create_app``: the effect of a first publication, queued when ``listing_published`` is sent."""
     outbox.register("matching.published", on_published)
     listing_published.connect(_on_published)

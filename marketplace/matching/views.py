@@ -7,13 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..actions import attempt
 from ..extensions import db
-from ..listings.services import ServiceError
-from ..listings.views import get_listing_or_404
+from ..listings.access import get_listing_or_404
 from ..permissions import Permission, public, requires, user_can
+from .forms import PreferencesForm
 from .labels import reason_text
 from .models import Introduction, MatchPreference, SavedSearch
-from .saved_searches import FILTER_KEYS, create_saved_search, delete_saved_search, unsubscribe
+from .saved_searches import (
+    FILTER_KEYS,
+    create_saved_search,
+    delete_saved_search,
+    set_match_digest,
+    unsubscribe,
+)
 from .services import can_see_matches, find_matches, introduce
 
 bp = Blueprint("matching", __name__)
@@ -22,7 +29,7 @@ bp = Blueprint("matching", __name__)
 @bp.get("/l/<reference>/matches")
 @requires(Permission.ACCOUNT_MANAGE)
 def matches(reference: str):
-    listing = get_listing_or_404(reference)
+    listing = get_listing_or_404(reference, current_user)
     if not can_see_matches(current_user, listing):
         abort(404)
     found = find_matches(listing, limit=20) if listing.is_public or listing.status == "pending_review" else []
@@ -36,16 +43,10 @@ def matches(reference: str):
 @bp.post("/l/<reference>/matches/<other>/introduce")
 @requires(Permission.LISTING_MODERATE)
 def introduce_view(reference: str, other: str):
-    listing = get_listing_or_404(reference)
-    partner = get_listing_or_404(other)
-    try:
-        introduce(listing, partner, by=current_user, note=request.form.get("note"))
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Marked as introduced: %(a)s ↔ %(b)s.", a=listing.reference, b=partner.reference), "success")
+    listing = get_listing_or_404(reference, current_user)
+    partner = get_listing_or_404(other, current_user)
+    attempt(lambda: introduce(listing, partner, by=current_user, note=request.form.get("note")),
+            _("Marked as introduced: %(a)s ↔ %(b)s.", a=listing.reference, b=partner.reference))
     return redirect(url_for("matching.matches", reference=listing.reference))
 
 
@@ -55,8 +56,8 @@ def saved_searches():
     items = db.session.scalars(select(SavedSearch).where(SavedSearch.user_id == current_user.id)
                                .order_by(SavedSearch.created_at.desc())).all()
     preference = db.session.get(MatchPreference, current_user.id)
-    return render_template("matching/saved_searches.html", items=items,
-                           digest=bool(preference and preference.digest))
+    form = PreferencesForm(formdata=None, digest=bool(preference and preference.digest))
+    return render_template("matching/saved_searches.html", items=items, form=form)
 
 
 @bp.post("/saved-searches")
@@ -64,15 +65,10 @@ def saved_searches():
 def save_search():
     query = {"q": request.form.get("q", ""), "types": request.form.getlist("types"),
              "filters": {k: request.form.getlist(k) for k in FILTER_KEYS}}
-    try:
-        create_saved_search(by=current_user, name=request.form.get("name", ""), query=query,
-                            frequency=request.form.get("frequency", "daily"))
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "warning")
+    if not attempt(lambda: create_saved_search(by=current_user, name=request.form.get("name", ""), query=query,
+                                               frequency=request.form.get("frequency", "daily")),
+                   _("Search saved. We will mail you new listings that match it.")):
         return redirect(request.referrer or url_for("listings.search"))
-    db.session.commit()
-    flash(_("Search saved. We will mail you new listings that match it."), "success")
     return redirect(url_for("matching.saved_searches"))
 
 
@@ -82,20 +78,18 @@ def delete_search(saved_id: int):
     saved = db.session.get(SavedSearch, saved_id)
     if saved is None or saved.user_id != current_user.id:
         abort(404)
-    delete_saved_search(saved, by=current_user)
-    db.session.commit()
-    flash(_("Saved search deleted."), "success")
+    attempt(lambda: delete_saved_search(saved, by=current_user), _("Saved search deleted."))
     return redirect(url_for("matching.saved_searches"))
 
 
 @bp.post("/saved-searches/preferences")
 @requires(Permission.ACCOUNT_MANAGE)
 def preferences():
-    preference = db.session.get(MatchPreference, current_user.id) or MatchPreference(user_id=current_user.id)
-    preference.digest = request.form.get("digest") == "1"
-    db.session.add(preference)
-    db.session.commit()
-    flash(_("Preferences saved."), "success")
+    form = PreferencesForm()
+    if form.validate_on_submit():
+        attempt(lambda: set_match_digest(by=current_user, digest=form.digest.data), _("Preferences saved."))
+    else:
+        flash(_("The form expired. Please submit it again."), "danger")
     return redirect(url_for("matching.saved_searches"))
 
 

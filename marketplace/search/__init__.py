@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 
-from .base import Hit, SearchDocument, SearchEngine, SearchQuery, SearchResults, document_id
+from .base import Hit, SearchDocument, SearchEngine, SearchQuery, SearchResults, document_id, object_id_of
 
 __all__ = ["BACKENDS", "Hit", "SearchDocument", "SearchEngine", "SearchQuery", "SearchResults",
-           "all_documents", "document_id", "get_engine", "open_engine", "rebuild", "register_source"]
+           "all_documents", "document_id", "get_engine", "object_id_of", "open_engine", "rebuild", "register_source",
+           "reindex_all"]
 
 BACKENDS = ("whoosh", "tantivy")
 REBUILD_BATCH = 500
@@ -77,3 +78,8 @@ def rebuild(engine: SearchEngine, docs: Iterable[SearchDocument]) -> int:
         optimize()
     engine.refresh()
     return count
+
+
+def reindex_all() -> int:
+    """Rebuild the app's index from every registered source (``flask search reindex``, the nightly job)."""
+    return rebuild(get_engine(), all_documents())

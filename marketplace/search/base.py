@@ -76,6 +76,11 @@ def document_id(doc_type: str, object_id: int) -> str:
     return f"{doc_type}:{object_id}"
 
 
+def object_id_of(doc_id: str) -> int:
+    """The database id in an index id (the inverse of :func:`document_id`): ``"offer:12"`` → 12."""
+    return int(doc_id.rpartition(":")[2])
+
+
 @dataclass
 class Hit:
     id: str
@@ -86,7 +91,7 @@ class Hit:
     @property
     def object_id(self) -> int:
         """The database id of the object behind the hit (``"offer:12"`` → 12)."""
-        return int(self.id.rpartition(":")[2])
+        return object_id_of(self.id)
 
 
 @dataclass

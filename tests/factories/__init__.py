@@ -1,1 +1,1 @@
-"""factory_boy factories per domain (Vietnamese Faker ``vi_VN``); rows are committed, as views would see them."""
+"""factory_boy factories, one module per domain: the objects a test needs, made through the services."""

@@ -118,3 +118,10 @@ def test_marks_page_lists_gi_with_authorised_producers(client, db, institute, pu
     publish("ip_asset", institute, GI)
     page = client.get("/ip-assets/marks").get_data(as_text=True)
     assert "00055" in page and "HTX Nhãn lồng Tiên Lữ" in page
+
+
+def test_api_refuses_an_ip_asset_without_a_type(client, db, institute, api_token):
+    response = client.post("/api/v1/ip-assets", json={"title_vi": "Tài sản chưa rõ loại"},
+                           headers=api_token(institute[0]))
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_ip_type"
+    assert db.session.scalar(select(Listing)) is None

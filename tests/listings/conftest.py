@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.listings.services import create_listing, decide_listing, submit_listing
+from tests.factories.listings import make_listing
 
 OFFER = {"kind": "technology", "title_vi": "Công nghệ sấy nhãn bằng bơm nhiệt", "summary": "Sấy long nhãn tiết kiệm 40 % điện năng",
          "description": "Máy sấy bơm nhiệt cho long nhãn: nhiệt độ 50–55 °C, thời gian sấy 18 giờ, độ ẩm sản phẩm ≤ 18 %.",
@@ -37,13 +37,10 @@ def moderator(db, make_user):
 
 @pytest.fixture()
 def publish(db, moderator):
+    """``publish(side, owner, data=OFFER or NEED)``: created, submitted and approved by the moderator."""
     def do(side, owner_org, data=None):
-        user, org = owner_org
-        listing = create_listing(side, by=user, organisation=org, data=data or (OFFER if side == "offer" else NEED))
-        submit_listing(listing, by=user)
-        decide_listing(listing, by=moderator, decision="approve")
-        db.session.commit()
-        return listing
+        return make_listing(side, owner=owner_org, data=data or (OFFER if side == "offer" else NEED),
+                            status="published", moderator=moderator)
 
     return do
 

@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEntry
+from marketplace.errors import ServiceError
 from marketplace.listings.attachments import MAX_ATTACHMENTS, add_attachment, remove_attachment, upload_root
 from marketplace.listings.models import Attachment
-from marketplace.listings.services import ServiceError, create_listing, quality_hints, withdraw_listing
+from marketplace.listings.services import withdraw_listing
+from marketplace.listings.sides import quality_hints
+from tests.factories.listings import make_listing
 from tests.listings.conftest import OFFER, PDF, PNG, SVG, VI_NAME, stored_files
 
 
@@ -21,10 +24,7 @@ def clean_uploads(uploads):
 
 @pytest.fixture()
 def draft(db, institute):
-    user, org = institute
-    listing = create_listing("offer", by=user, organisation=org, data=OFFER)
-    db.session.commit()
-    return listing
+    return make_listing("offer", owner=institute, data=OFFER)
 
 
 def add(listing, user, data=PNG, name="ảnh máy sấy.png", **kwargs):

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.listings.models import Attachment
-from marketplace.listings.services import create_listing, quality_hints
+from marketplace.listings.sides import quality_hints
 from tests.conftest import login
+from tests.factories.listings import make_listing
 from tests.listings.conftest import HTML, OFFER, PDF, PNG, SVG, VI_NAME, stored_files
 
 TYPE_REFUSED = "Chỉ nhận ảnh JPEG, PNG, WebP và tệp PDF."
@@ -50,10 +51,7 @@ def offer(db, institute, publish):
 
 @pytest.fixture()
 def draft(db, institute):
-    user, org = institute
-    listing = create_listing("offer", by=user, organisation=org, data=OFFER)
-    db.session.commit()
-    return listing
+    return make_listing("offer", owner=institute, data=OFFER)
 
 
 def test_member_uploads_an_image_and_a_pdf_anyone_downloads_them_safely(app, client, db, offer, uploads):

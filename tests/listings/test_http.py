@@ -1,9 +1,10 @@
 """The exchange loop over HTTP and the API: post, moderate, search without diacritics, visibility."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.listings.models import Listing
 from tests.conftest import login
+from tests.factories.listings import OfferFactory
 from tests.listings.conftest import NEED, OFFER
 
 FORM_OFFER = {"kind": "technology", "title_vi": OFFER["title_vi"], "summary": OFFER["summary"],
@@ -123,3 +124,31 @@ def test_api_validation_errors_are_field_level(client, db, institute, api_token)
     response = client.post("/api/v1/needs", json={"title_vi": "Cần công nghệ", "st_fields": ["zzz"]}, headers=owner)
     assert response.status_code == 422 and response.get_json()["error"]["fields"] == {
         "st_fields": response.get_json()["error"]["message"]}
+
+
+def test_one_loader_finds_a_listing_by_id_or_reference_within_its_side(client, db, institute, business, publish,
+                                                                       api_token):
+    offer = publish("offer", institute)
+    draft = OfferFactory(owner=institute)
+    for key in (offer.id, offer.reference, offer.reference.lower()):
+        assert client.get(f"/api/v1/offers/{key}").get_json()["reference"] == offer.reference
+    assert client.get(f"/api/v1/needs/{offer.id}").status_code == 404  # an offer is not a need
+    assert client.get(f"/api/v1/offers/{2**40}").status_code == 404  # no such id, and never a database error
+    # a draft: 404 for everyone but its organisation, on the pages and in the API alike
+    assert client.get(f"/api/v1/offers/{draft.reference}").status_code == 404
+    assert client.get(f"/l/{draft.reference}").status_code == 404
+    assert client.get(f"/api/v1/offers/{draft.id}", headers=api_token(business[0])).status_code == 404
+    assert client.get(f"/api/v1/offers/{draft.id}", headers=api_token(institute[0])).status_code == 200
+
+
+def test_api_refusals_come_from_the_services_in_the_error_format(client, db, institute, business, publish,
+                                                                  api_token):
+    offer = publish("offer", institute)
+    buyer = api_token(business[0])
+    # visible, but not theirs to edit: the service refuses
+    refused = client.patch(f"/api/v1/offers/{offer.id}", json={"summary": "Sửa trộm"}, headers=buyer)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "not_member"
+    elsewhere = client.post("/api/v1/offers", json={"kind": "technology", "title_vi": "Chào bán hộ",
+                                                    "organisation_id": institute[1].id}, headers=buyer)
+    assert elsewhere.status_code == 403 and elsewhere.get_json()["error"]["code"] == "not_member"
+    assert db.session.scalar(select(func.count()).select_from(Listing)) == 1

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEntry
+from marketplace.errors import ServiceError
 from marketplace.listings.models import ModerationDecision, ReminderSent
 from marketplace.listings.services import (
-    ServiceError,
     create_listing,
     decide_listing,
     submit_listing,
@@ -18,14 +18,14 @@ from marketplace.listings.services import (
 )
 from marketplace.listings.tasks import check_freshness
 from marketplace.timeutil import utcnow
+from tests.factories.listings import NeedFactory, OfferFactory
 from tests.listings.conftest import NEED, OFFER
 
 
 def test_references_are_readable_sequential_and_per_side(db, institute, business):
-    user, org = institute
-    first = create_listing("offer", by=user, organisation=org, data=OFFER)
-    second = create_listing("offer", by=user, organisation=org, data=OFFER)
-    need = create_listing("need", by=business[0], organisation=business[1], data=NEED)
+    first = OfferFactory(owner=institute)
+    second = OfferFactory(owner=institute)
+    need = NeedFactory(owner=business)
     year = utcnow().year
     assert first.reference == f"CB-33-{year}-00001"
     assert second.reference == f"CB-33-{year}-00002"

@@ -1,16 +1,19 @@
 """Matching with reasons, introductions, saved-search alerts and the match digest."""
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from marketplace.audit.models import AuditEntry
 from marketplace.matching.models import Introduction, MatchPreference
 from marketplace.matching.saved_searches import create_saved_search, run_due_saved_searches
 from marketplace.matching.services import STRONG, find_matches
 from marketplace.matching.tasks import send_match_digests
 from marketplace.timeutil import utcnow
 from tests.conftest import login
+from tests.factories.listings import NeedFactory, OfferFactory, SavedSearchFactory
 from tests.listings.conftest import OFFER
 
 UNRELATED = {"kind": "service", "title_vi": "Dịch vụ kế toán thuế cho hộ kinh doanh", "summary": "Kê khai thuế",
@@ -83,7 +86,9 @@ def test_saved_search_mails_each_new_listing_once_and_unsubscribes_without_login
     offer = publish("offer", institute)
     later = utcnow() + timedelta(days=1)
     assert run_due_saved_searches(now=later) == 1
+    db.session.commit()
     assert run_due_saved_searches(now=later + timedelta(days=1)) == 0  # mailed once
+    db.session.commit()
     alerts = [m for m in mailbox.to("dn@example.vn") if "Sấy nhãn" in m["Subject"]]
     assert len(alerts) == 1
     body = alerts[0].get_body().get_content()
@@ -128,3 +133,31 @@ def test_match_digest_is_opt_in_and_daily(db, institute, business, publish, mail
     assert len(digest) == 1 and need.reference in digest[0].get_body().get_content()
     assert send_match_digests() == 0
     assert mailbox.to("vien@example.vn") == [] or all("khớp" not in m["Subject"] for m in mailbox.to("vien@example.vn"))
+
+
+def test_digest_preference_is_saved_through_a_form_and_a_service_and_audited(client, db, login_as):
+    user = login_as("member", email="an@example.vn")
+    assert not re.search(r'<input[^>]*\bchecked\b[^>]*name="digest"', client.get("/saved-searches").get_data(
+        as_text=True))
+    assert client.post("/saved-searches/preferences", data={"digest": "1"}).status_code == 302
+    assert db.session.get(MatchPreference, user.id).digest
+    assert re.search(r'<input[^>]*\bchecked\b[^>]*name="digest"', client.get("/saved-searches").get_data(
+        as_text=True))
+    client.post("/saved-searches/preferences", data={})  # an unticked box posts nothing
+    db.session.expire_all()
+    assert not db.session.get(MatchPreference, user.id).digest
+    audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "match.digest_preference")
+                               .order_by(AuditEntry.id)).all()
+    assert [(a.actor_id, a.details["digest"]) for a in audit] == [(user.id, True), (user.id, False)]
+
+
+def test_saved_searches_made_by_the_factory_alert_like_the_page(db, institute, business, moderator, mailbox):
+    saved = SavedSearchFactory(user=business[0], q="chế biến nông sản", types=["offer"])
+    saved.created_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    offer = OfferFactory(owner=institute, status="published", moderator=moderator)
+    NeedFactory(owner=institute, status="published", moderator=moderator)  # not among the types asked for
+    assert run_due_saved_searches(now=utcnow() + timedelta(days=1)) == 1
+    db.session.commit()
+    alert = next(m for m in mailbox.to("dn@example.vn") if saved.name in m["Subject"])
+    assert offer.reference in alert.get_body().get_content()

@@ -1,7 +1,8 @@
 """Listing lifecycle: create, edit (with revisions once published), submit, moderate, withdraw, close, confirm.
 
-Transitions live in one table; anything else is refused with a 409. Services flush, audit, emit signals and
-queue mail and search indexing after commit; they never commit.
+Transitions live in one table; anything else is refused with a 409. What differs between offers, needs and
+IP assets comes from the table of sides (``listings.sides``). Services flush, audit, write their effects to the
+outbox (the listing's search document, mail) and emit the cross-domain signals; they never commit.
 """
 
 from __future__ import annotations
@@ -11,18 +12,21 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ...accounts.models import MembershipStatus, Organisation
+from ...accounts.models import Organisation
 from ...audit.services import record
-from ...errors import ServiceError
+from ...errors import fail
 from ...extensions import db
 from ...mail.services import queue_mail
+from ...outbox.services import add_effect
 from ...permissions import Permission, user_can
+from ...reference.services import is_active_code
 from ...signals import listing_changed, listing_published
 from ...timeutil import utcnow
 from ...urls import external_url
+from ..access import require_member
 from ..labels import STATUS_LABELS
-from ..models import NEED_KIND, Listing, ListingRevision, ModerationDecision, Side, Status
-from .fields import EXTENSIONS, apply_fields, clean_listing_data, fields_for, read_field
+from ..models import Listing, ListingRevision, ModerationDecision, Side, Status
+from ..sides import SIDES, apply_fields, check_required, clean_listing_data, fields_for, read_field
 from .references import next_reference
 
 S = Status
@@ -44,40 +48,26 @@ DECISIONS = ("approve", "request_changes", "reject")
 def _transition(listing: Listing, action: str) -> str:
     target = TRANSITIONS[action].get(Status(listing.status))
     if target is None:
-        raise ServiceError("illegal_transition",
-                           str(_l("This action is not possible while the listing is “%(status)s”.",
-                                  status=STATUS_LABELS.get(listing.status, listing.status))), status=409)
+        raise fail(None, _l("This action is not possible while the listing is “%(status)s”.",
+                            status=STATUS_LABELS.get(listing.status, listing.status)),
+                   status=409, code="illegal_transition")
     return target.value
 
 
-def is_member(user, organisation: Organisation) -> bool:
-    membership = organisation.membership_of(user)
-    return membership is not None and membership.status == MembershipStatus.ACTIVE.value
-
-
-def can_edit(user, listing: Listing) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and is_member(user, listing.organisation)
-
-
-def _require_member(user, organisation: Organisation) -> None:
-    if not is_member(user, organisation):
-        raise ServiceError("not_member", str(_l("Only members of the organisation can do this.")), status=403)
-
-
 def _after_change(listing: Listing) -> None:
+    """Every change of content or status: re-index the listing (an effect of this domain, in the listing's
+    lane so later effects see the new document), then tell other domains."""
+    add_effect("listings.index", {"id": listing.id, "side": listing.side}, key=listing.id,
+               lane=f"listing:{listing.id}")
     listing_changed.send(listing)
 
 
 def create_listing(side: str, *, by, organisation: Organisation, data: dict) -> Listing:
-    _require_member(by, organisation)
+    require_member(by, organisation)
     side = Side(side).value
     cleaned = clean_listing_data(side, data)
-    if not cleaned.get("title_vi"):
-        raise ServiceError("invalid_title_vi", str(_l("Enter a title in Vietnamese.")), field="title_vi", status=422)
-    if side == Side.OFFER.value and not cleaned.get("kind"):
-        raise ServiceError("invalid_kind", str(_l("Choose technology, equipment or S&T service.")), field="kind",
-                           status=422)
-    kind = cleaned.pop("kind", None) or (cleaned.get("ip_type") if side in EXTENSIONS else NEED_KIND)
+    check_required(side, cleaned)
+    kind = cleaned.pop("kind", None) or SIDES[side].default_kind  # else derived from the side's fields
     listing = Listing(side=side, kind=kind or side, organisation_id=organisation.id,
                       organisation=organisation, created_by_id=by.id, status=Status.DRAFT.value,
                       reference=next_reference(side))
@@ -100,11 +90,10 @@ def snapshot(listing: Listing) -> dict:
 
 def update_listing(listing: Listing, *, by, data: dict) -> str:
     """Apply an edit. Published listings get a pending revision instead; returns "applied" or "revision"."""
-    if not can_edit(by, listing):
-        raise ServiceError("not_member", str(_l("Only members of the organisation can do this.")), status=403)
+    require_member(by, listing.organisation)
     if listing.status in (S.CLOSED.value, S.WITHDRAWN.value, S.ARCHIVED.value):
-        raise ServiceError("illegal_transition", str(_l("A closed, withdrawn or archived listing cannot be edited.")),
-                           status=409)
+        raise fail(None, _l("A closed, withdrawn or archived listing cannot be edited."), status=409,
+                   code="illegal_transition")
     cleaned = clean_listing_data(listing.side, data)
     if listing.status in (S.PUBLISHED.value, S.EXPIRED.value):
         revision = listing.pending_revision
@@ -120,8 +109,6 @@ def update_listing(listing: Listing, *, by, data: dict) -> str:
         record("listing.revision_submitted", actor=by, obj=listing, revision=revision.id)
         return "revision"
     apply_fields(listing, cleaned)
-    if "ip_type" in cleaned:
-        listing.kind = cleaned["ip_type"]
     db.session.flush()
     record("listing.updated", actor=by, obj=listing, fields=sorted(cleaned))
     _after_change(listing)
@@ -129,11 +116,10 @@ def update_listing(listing: Listing, *, by, data: dict) -> str:
 
 
 def submit_listing(listing: Listing, *, by) -> None:
-    _require_member(by, listing.organisation)
+    require_member(by, listing.organisation)
     if not listing.organisation.is_verified:
-        raise ServiceError("organisation_not_verified",
-                           str(_l("Your organisation must be verified by DOST before its listings can be submitted.")),
-                           status=409)
+        raise fail(None, _l("Your organisation must be verified by DOST before its listings can be submitted."),
+                   status=409, code="organisation_not_verified")
     listing.status = _transition(listing, "submit")
     listing.submitted_at = utcnow()
     db.session.flush()
@@ -153,16 +139,13 @@ def _mail_owner(listing: Listing, template: str, **context) -> None:
 def decide_listing(listing: Listing, *, by, decision: str, reason_code: str | None = None,
                    note: str | None = None, notify: bool = True) -> ModerationDecision:
     if not user_can(by, Permission.LISTING_MODERATE):
-        raise ServiceError("forbidden", str(_l("You do not have permission to do this.")), status=403)
+        raise fail(None, _l("You do not have permission to do this."), status=403, code="forbidden")
     if decision not in DECISIONS:
-        raise ServiceError("invalid_decision", str(_l("Choose approve, request changes or reject.")),
-                           field="decision", status=422)
+        raise fail("decision", _l("Choose approve, request changes or reject."))
     if decision != "approve" and not reason_code:
-        raise ServiceError("reason_required", str(_l("Give a reason for the owner.")), field="reason_code", status=422)
-    from ...reference.services import is_active_code
-
+        raise fail("reason_code", _l("Give a reason for the owner."), code="reason_required")
     if reason_code and not is_active_code("moderation_reason", reason_code):
-        raise ServiceError("invalid_reason", str(_l("Choose a reason from the list.")), field="reason_code", status=422)
+        raise fail("reason_code", _l("Choose a reason from the list."), code="invalid_reason")
     note = (note or "").strip()[:2000] or None
     revision = listing.pending_revision if listing.status in (S.PUBLISHED.value, S.EXPIRED.value) else None
     if revision is not None and revision.status != "pending":
@@ -178,8 +161,6 @@ def decide_listing(listing: Listing, *, by, decision: str, reason_code: str | No
         if decision == "approve":
             cleaned = clean_listing_data(listing.side, revision.data, check_dates=False)
             apply_fields(listing, cleaned)
-            if "ip_type" in cleaned:
-                listing.kind = cleaned["ip_type"]
             listing.last_confirmed_at = utcnow()
     entry = ModerationDecision(listing_id=listing.id, revision_id=revision.id if revision else None,
                                decision=decision, reason_code=reason_code, note=note, moderator_id=by.id)
@@ -204,8 +185,7 @@ def _publish(listing: Listing) -> None:
 
 
 def _owner_action(listing: Listing, *, by, action: str) -> None:
-    if not can_edit(by, listing):
-        raise ServiceError("not_member", str(_l("Only members of the organisation can do this.")), status=403)
+    require_member(by, listing.organisation)
     listing.status = _transition(listing, action)
     if action == "close":
         listing.closed_at = utcnow()
