@@ -55,12 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts.views_organisations import bp as organisations_bp
     from .admin.views import bp as admin_bp
     from .events import tasks as event_tasks
-    from .events import views_registration  # noqa: F401  (participants' routes on the events blueprint)
-    from .events.views import bp as events_bp
-    from .events.views_checkin import bp as event_checkin_bp
-    from .events.views_exhibitors import bp as event_exhibitors_bp
-    from .events.views_manage import bp as event_manage_bp
-    from .events.views_meetings import bp as event_meetings_bp
+    from .events import views as event_views
     from .ip_assets import services as ip_asset_services  # noqa: F401  (registers the ip_asset listing side)
     from .ip_assets import tasks as ip_asset_tasks  # noqa: F401  (renewal reminders)
     from .ip_assets.views import bp as ip_assets_bp
@@ -79,21 +74,21 @@ def create_app(config: dict | None = None) -> Flask:
         domain_tasks.connect()
 
     for blueprint in (web_bp, accounts_bp, organisations_bp, listings_bp, attachments_bp, ip_assets_bp, ip_import_bp,
-                      moderation_bp, matching_bp, events_bp, event_manage_bp, event_checkin_bp, event_exhibitors_bp,
-                      event_meetings_bp, admin_bp, dev_mail_bp):
+                      moderation_bp, matching_bp, admin_bp, dev_mail_bp):
         app.register_blueprint(blueprint)
+    event_views.init_app(app)  # the events pages and those of each part of a fair
 
     from . import api
     from .accounts.api import blp as accounts_api
     from .accounts.api_organisations import blp as organisations_api
-    from .events.api import blp as events_api
+    from .events import api as events_api
     from .ip_assets.api import blp as ip_assets_api
     from .listings.api import blp as listings_api
     from .matching.api import blp as matching_api
     from .reference.api import blp as reference_api
 
     api.init_app(app, [accounts_api, organisations_api, reference_api, listings_api, ip_assets_api, matching_api,
-                      events_api])
+                      *events_api.BLUEPRINTS])
 
     from . import cli
 

@@ -26,11 +26,6 @@ KNOWN_LOCAL: set[tuple[str, str]] = {
     ("marketplace.cli", "worker_command"),
     ("marketplace.demo", "_commune"),
     ("marketplace.demo", "seed_demo"),
-    ("marketplace.events.api", "get"),
-    ("marketplace.events.services.events", "update_event"),
-    ("marketplace.events.services.meetings", "request_meeting"),
-    ("marketplace.events.tasks", "send_registration_mail"),
-    ("marketplace.events.tasks", "expire_waitlist_offers"),
     ("marketplace.ip_assets.models", "office_url"),
     ("marketplace.listings.documents", "to_document"),
     ("marketplace.listings.services.lifecycle", "decide_listing"),
@@ -41,8 +36,6 @@ KNOWN_LOCAL: set[tuple[str, str]] = {
 }
 #: Import cycles still to break; the list may only shrink.
 KNOWN_CYCLES: list[set[str]] = [
-    {"marketplace.events.services.events", "marketplace.events.services.registration"},
-    {"marketplace.events.services.directory", "marketplace.events.services.meetings"},
 ]
 
 
