@@ -30,13 +30,15 @@ listing_published = _signals.signal("listing-published")
 notifications to owners of strongly matching listings; national-exchange push)."""
 
 event_changed = _signals.signal("event-changed")
-"""Sender: the Event after any change of content or status. kwargs: none. Listeners: events.tasks (queues
-re-indexing after commit; the index holds published events only)."""
+"""Sender: the Event after any change of content or status (``events.services``). kwargs: none. Listeners: none
+(the event's own search document is queued directly by ``events.services`` through ``events.documents``)."""
 
 registration_changed = _signals.signal("registration-changed")
-"""Sender: the event Registration after its status changed. kwargs: ``previous`` (the former status or None).
-Listeners: none yet (later: statistics)."""
+"""Sender: the event Registration after its status changed (``events.seats.set_status``). kwargs: ``previous``
+(the former status or None). Listeners: none (inside events, a leaver's B2B meetings are cancelled and the
+person is mailed by direct calls in ``events.seats``; later: statistics)."""
 
 meeting_outcome_recorded = _signals.signal("meeting-outcome-recorded")
-"""Sender: the B2B Meeting whose outcome was recorded. kwargs: ``by``. Listeners: none yet (later: deals and
-the annual report, which count MoUs and contracts signed at fairs)."""
+"""Sender: the B2B Meeting whose outcome was recorded (``events.meetings.services.meetings.record_outcome``).
+kwargs: ``by``. Listeners: none yet (later: deals and the annual report, which count MoUs and contracts signed
+at fairs)."""

@@ -1,5 +1,8 @@
-"""An event as the search engine sees it (as ``listings.documents`` does for listings). Only public events
-that are not archived are indexed; services queue the ``events.index`` effect, ``events.tasks`` runs it."""
+"""An event as the search engine sees it (as ``listings.documents`` does for listings).
+
+Published events, those whose registration is closed and finished ones are indexed; drafts and archived
+events are not. Services queue the ``events.index`` effect (:func:`queue_index`); ``events.tasks`` runs it.
+"""
 
 from __future__ import annotations
 
