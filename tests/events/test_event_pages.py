@@ -7,22 +7,21 @@ from datetime import timedelta
 from icalendar import Calendar
 
 from marketplace.events.models import Event
-from marketplace.timeutil import utcnow
 from tests.conftest import login
+from tests.factories.events import EventFactory
 
 
-def test_public_list_and_detail_hide_drafts(client, make_event):
-    published = make_event()
-    draft = make_event(published=False, title_vi="Hội thảo nháp chưa công bố", title_en="Draft workshop")
+def test_public_list_and_detail_hide_drafts(client, db):
+    published = EventFactory()
+    draft = EventFactory(draft=True, title_vi="Hội thảo nháp chưa công bố", title_en="Draft workshop")
     page = client.get("/events/").get_data(as_text=True)
     assert published.title_vi in page and draft.title_vi not in page
     assert client.get(f"/events/{published.slug}").status_code == 200
     assert client.get(f"/events/{draft.slug}").status_code == 404
 
 
-def test_past_events_tab(client, make_event):
-    past = make_event(title_vi="Chợ công nghệ năm ngoái", starts_at=(utcnow() - timedelta(days=40)).isoformat(),
-                      ends_at=(utcnow() - timedelta(days=39)).isoformat())
+def test_past_events_tab(client, db):
+    past = EventFactory(past=True, title_vi="Chợ công nghệ năm ngoái")
     assert past.title_vi not in client.get("/events/").get_data(as_text=True)
     assert past.title_vi in client.get("/events/?when=past").get_data(as_text=True)
 

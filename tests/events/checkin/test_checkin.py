@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from marketplace.audit.models import AuditEntry
@@ -18,6 +18,7 @@ from marketplace.events.registration.models import Registration
 from marketplace.events.registration.services import cancel_registration
 from marketplace.timeutil import utcnow
 from tests.conftest import PASSWORD, login
+from tests.factories.events import EventFactory, RegistrationFactory
 
 HX = {"HX-Request": "true"}
 VN = timedelta(hours=7)
@@ -56,8 +57,8 @@ def attendee(db, make_user, make_org):
     return user, org
 
 
-def test_page_is_phone_ready_and_counts_people(client, staff, event, attendee, register_person):
-    register_person(event, attendee[0], organisation=attendee[1])
+def test_page_is_phone_ready_and_counts_people(client, staff, event, attendee):
+    RegistrationFactory(event=event, user=attendee[0], organisation=attendee[1])
     response = client.get(url(event))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -70,9 +71,8 @@ def test_page_is_phone_ready_and_counts_people(client, staff, event, attendee, r
     assert re.search(r'data-type="visitor".*?data-count="checked_in">0<', counts, re.S)
 
 
-def test_checked_in_shows_name_type_and_organisation_and_counts_move(client, staff, db, event, attendee,
-                                                                      register_person):
-    reg = register_person(event, attendee[0], organisation=attendee[1])
+def test_checked_in_shows_name_type_and_organisation_and_counts_move(client, staff, db, event, attendee):
+    reg = RegistrationFactory(event=event, user=attendee[0], organisation=attendee[1])
     response = client.post(url(event), data={"code": f"  {reg.ticket_token} ", "gate": "Cổng 1"}, headers=HX)
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "checkin-done"
@@ -92,9 +92,8 @@ def test_checked_in_shows_name_type_and_organisation_and_counts_move(client, sta
     assert re.search(r'data-type="total".*?data-count="checked_in">1<', counts, re.S)
 
 
-def test_already_checked_in_says_when_in_vietnam_time_and_which_gate(client, staff, db, event, attendee,
-                                                                     register_person):
-    reg = register_person(event, attendee[0])
+def test_already_checked_in_says_when_in_vietnam_time_and_which_gate(client, staff, db, event, attendee):
+    reg = RegistrationFactory(event=event, user=attendee[0])
     vn_today = (utcnow() + VN).date()
     first = datetime.combine(vn_today, time(9, 14)) - VN  # 09:14 in Hà Nội, stored as naive UTC
     check_in(event, token=reg.ticket_token, gate="2", by=staff, now=first)
@@ -110,8 +109,8 @@ def test_already_checked_in_says_when_in_vietnam_time_and_which_gate(client, sta
     assert db.session.get(Registration, reg.id).checked_in_gate == "2"  # the first scan stays
 
 
-def test_already_on_an_earlier_day_names_the_day(client, staff, db, event, attendee, register_person):
-    reg = register_person(event, attendee[0])
+def test_already_on_an_earlier_day_names_the_day(client, staff, db, event, attendee):
+    reg = RegistrationFactory(event=event, user=attendee[0])
     yesterday = datetime.combine((utcnow() + VN).date() - timedelta(days=1), time(16, 5)) - VN
     check_in(event, token=reg.ticket_token, gate="Sảnh A", by=staff, now=yesterday)
     db.session.commit()
@@ -120,9 +119,8 @@ def test_already_on_an_earlier_day_names_the_day(client, staff, db, event, atten
     assert f"Already checked in at 16:05 {local.day} {local:%b} by Sảnh A" in text_of(html)
 
 
-def test_unknown_codes_and_other_events_tickets(client, staff, db, make_event, event, attendee, register_person):
-    other = make_event(title_vi="Techfest Hưng Yên", title_en="Hung Yen Techfest", type="techfest")
-    reg = register_person(other, attendee[0])
+def test_unknown_codes_and_other_events_tickets(client, staff, db, event, attendee):
+    reg = RegistrationFactory(event=EventFactory(type="techfest", title_vi="Techfest Hưng Yên"), user=attendee[0])
     for code in ("khong-co-ve-nay", reg.ticket_token):
         html = client.post(url(event), data={"code": code}, headers=HX).get_data(as_text=True)
         assert answer_of(html)["outcome"] == "unknown"
@@ -140,9 +138,8 @@ def test_cancelled_and_not_confirmed_are_refused(client, staff, db, event, atten
     assert "Cancelled" in text_of(html)
 
     # a confirmed registration sent back to waiting keeps its token: not admitted until confirmed again
-    waiting = register_person(event, make_user(email="cho@example.vn", name="Phạm Văn Chờ"))
-    db.session.execute(update(Registration).where(Registration.id == waiting.id).values(status="waitlisted"))
-    db.session.commit()
+    waiting = RegistrationFactory(event=event, user=make_user(email="cho@example.vn", name="Phạm Văn Chờ"),
+                                  status="waitlisted", ticket_token="ve-cu-van-con-giu")
     html = client.post(url(event), data={"code": waiting.ticket_token}, headers=HX).get_data(as_text=True)
     assert answer_of(html)["outcome"] == "not_confirmed" and "text-bg-danger" in html
     assert "Not confirmed" in text_of(html) and "On the waitlist" in text_of(html)

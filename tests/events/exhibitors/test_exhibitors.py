@@ -22,6 +22,7 @@ from marketplace.events.services import change_event_status
 from marketplace.listings.models import Listing
 from marketplace.listings.services import create_listing
 from tests.conftest import login
+from tests.factories.events import EventFactory
 
 APPLICATION = {"booth_type": "standard", "needs_power": True, "staff_names": "Phạm Minh\nNguyễn Thị Hoà"}
 
@@ -285,8 +286,8 @@ def test_catalogue_shows_approved_exhibitors_and_only_published_listings(db, cli
     assert "Phố Hiến" not in client.get(f"/events/{event.slug}/exhibitors?q=cà phê").text
 
 
-def test_catalogue_of_a_draft_event_is_not_found(db, client, make_event):
-    draft = make_event(published=False)
+def test_catalogue_of_a_draft_event_is_not_found(db, client):
+    draft = EventFactory(draft=True)
     assert client.get(f"/events/{draft.slug}/exhibitors").status_code == 404
 
 

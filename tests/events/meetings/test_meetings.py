@@ -30,6 +30,7 @@ from marketplace.events.registration.services import cancel_registration
 from marketplace.signals import meeting_outcome_recorded
 from marketplace.timeutil import utcnow
 from tests.conftest import login
+from tests.factories.events import RegistrationFactory
 
 REASON = "Chúng tôi muốn tìm hiểu công nghệ sấy nhãn bằng bơm nhiệt cho hợp tác xã."
 
@@ -52,10 +53,10 @@ def make_session(db, organiser):
 
 
 @pytest.fixture()
-def b2b(db, event, make_people, register_person):
+def b2b(db, event, make_people):
     """Four confirmed B2B participants listed in the directory."""
-    people = make_people(4, prefix="b2b")
-    return [register_person(event, p, "b2b", in_directory=True) for p in people]
+    return [RegistrationFactory(event=event, user=person, participant_type="b2b", in_directory=True)
+            for person in make_people(4, prefix="b2b")]
 
 
 def ask(db, event, requester, invitee, reason=REASON, **kwargs):
