@@ -124,7 +124,8 @@ def check_database(event_id: int, seats: int, users: int) -> dict:
     from sqlalchemy import func, select
 
     from marketplace import create_app
-    from marketplace.events.models import EventCapacity, Registration
+    from marketplace.events.models import EventCapacity
+    from marketplace.events.registration.models import Registration
     from marketplace.extensions import db
 
     with create_app().app_context():

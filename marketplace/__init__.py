@@ -55,7 +55,6 @@ def create_app(config: dict | None = None) -> Flask:
     # 3. Each domain's wiring, by name
     from .accounts import login
     from .events import tasks as event_tasks
-    from .events import views_registration  # noqa: F401  (participants' routes on the events blueprint)
     from .ip_assets import tasks as ip_asset_tasks
     from .listings import tasks as listing_tasks
     from .mail import tasks as mail_tasks
@@ -66,17 +65,17 @@ def create_app(config: dict | None = None) -> Flask:
     listing_tasks.connect()          # listings: the index effect, the search source of a rebuild
     ip_asset_tasks.connect()         # IP assets: (renewal reminders are a periodic job)
     matching_tasks.connect()         # matching: alerts on listing_published
-    event_tasks.connect()            # events: search source, re-indexing on event_changed
+    event_tasks.connect()            # events: index and registration-mail effects, the search source
 
     # 4. Pages: the HTML blueprints
     from .accounts.views import bp as accounts_bp
     from .accounts.views_organisations import bp as organisations_bp
     from .admin.views import bp as admin_bp
+    from .events.checkin.views import bp as event_checkin_bp
+    from .events.exhibitors.views import bp as event_exhibitors_bp
+    from .events.meetings.views import bp as event_meetings_bp
+    from .events.registration.views import bp as event_registration_bp
     from .events.views import bp as events_bp
-    from .events.views_checkin import bp as event_checkin_bp
-    from .events.views_exhibitors import bp as event_exhibitors_bp
-    from .events.views_manage import bp as event_manage_bp
-    from .events.views_meetings import bp as event_meetings_bp
     from .ip_assets.views import bp as ip_assets_bp
     from .ip_assets.views_import import bp as ip_import_bp
     from .listings.views import bp as listings_bp
@@ -87,8 +86,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .web.views import bp as web_bp
 
     for blueprint in (web_bp, accounts_bp, organisations_bp, listings_bp, attachments_bp, ip_assets_bp, ip_import_bp,
-                      moderation_bp, matching_bp, events_bp, event_manage_bp, event_checkin_bp, event_exhibitors_bp,
-                      event_meetings_bp, admin_bp, dev_mail_bp):
+                      moderation_bp, matching_bp, events_bp, event_registration_bp, event_checkin_bp,
+                      event_exhibitors_bp, event_meetings_bp, admin_bp, dev_mail_bp):
         app.register_blueprint(blueprint)
 
     # 5. The API and the CLI
@@ -96,13 +95,16 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts.api import blp as accounts_api
     from .accounts.api_organisations import blp as organisations_api
     from .events.api import blp as events_api
+    from .events.checkin.api import blp as event_checkin_api
+    from .events.meetings.api import blp as event_meetings_api
+    from .events.registration.api import blp as event_registration_api
     from .ip_assets.api import blp as ip_assets_api
     from .listings.api import blp as listings_api
     from .matching.api import blp as matching_api
     from .reference.api import blp as reference_api
 
     api.init_app(app, [accounts_api, organisations_api, reference_api, listings_api, ip_assets_api, matching_api,
-                      events_api])
+                      events_api, event_registration_api, event_checkin_api, event_meetings_api])
     cli.init_app(app)
     return app
 

@@ -25,8 +25,8 @@ from .extensions import db
 from .outbox.tasks import start_poller
 from .permissions import Role
 from .reference.services import load_reference_data
-from .tasks import huey
 from .search import reindex_all
+from .tasks import huey
 
 
 def _read_password(prompt: bool) -> str:

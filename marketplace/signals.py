@@ -59,26 +59,26 @@ Listeners:
 
 event_changed = _signals.signal("event-changed", doc="""An event's content or status changed.
 
-Sender: the Event. kwargs: none.
+Sender: the Event (``events.services``). kwargs: none. The event's own search document is not a listener:
+``events.services`` queues it directly (the ``events.index`` outbox effect).
 
-Listeners:
-- ``marketplace.events.tasks._queue_index``: queues re-indexing after commit (the index holds published
-  events only).
+Listeners: none.
 """)
 
 registration_changed = _signals.signal("registration-changed", doc="""An event registration's status changed.
 
-Sender: the Registration. kwargs: ``previous`` (the former status or None). Later: statistics.
+Sender: the Registration (``events.seats.set_status``). kwargs: ``previous`` (the former status or None).
+Inside events, a leaver's B2B meetings are cancelled and the person is mailed by direct calls in
+``events.seats``. Later: statistics.
 
-Listeners:
-- ``marketplace.events.services.meetings._cancel_meetings_of_leaver``: someone no longer confirmed keeps no
-  B2B meetings.
+Listeners: none.
 """)
 
 meeting_outcome_recorded = _signals.signal("meeting-outcome-recorded", doc="""The outcome of a B2B meeting
 was recorded.
 
-Sender: the Meeting. kwargs: ``by``. Later: deals and the annual report, which count MoUs and contracts
+Sender: the Meeting (``events.meetings.services.meetings.record_outcome``). kwargs: ``by``. Later: deals and
+the annual report, which count MoUs and contracts
 signed at fairs.
 
 Listeners: none.

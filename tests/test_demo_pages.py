@@ -48,7 +48,8 @@ def test_demo_data_renders_everywhere(app, client, db):
 
 
 def _demo_fairs(client):
-    from marketplace.events.models import Event, Meeting
+    from marketplace.events.meetings.models import Meeting
+    from marketplace.events.models import Event
 
     fairs = {e.status: e for e in _db.session.scalars(select(Event))}
     assert set(fairs) == {"published", "finished"}

@@ -6,18 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ..events.models import (
-    Event,
-    EventCapacity,
-    Exhibitor,
-    ExhibitorListing,
-    MatchmakingSession,
-    Meeting,
-    MeetingSeat,
-    Registration,
-)
-from ..events.services import add_agenda_item, change_event_status, create_event, register
-from ..events.services.registration import new_token
+from ..events.exhibitors.models import Exhibitor, ExhibitorListing
+from ..events.meetings.models import MatchmakingSession, Meeting, MeetingSeat
+from ..events.models import Event, EventCapacity
+from ..events.registration.models import Registration
+from ..events.registration.services import register
+from ..events.seats import new_token
+from ..events.services import add_agenda_item, change_event_status, create_event
 from ..extensions import db
 from ..listings.models import Listing, Side, Status
 from ..timeutil import utcnow

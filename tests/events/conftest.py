@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from marketplace.events.services import change_event_status, create_event, register
+from marketplace.events.registration.services import register
+from marketplace.events.services import change_event_status, create_event
 from marketplace.timeutil import utcnow
 from tests.listings.conftest import business, institute, moderator, publish  # noqa: F401  (shared fixtures)
 

@@ -1,29 +1,28 @@
-"""Event pages: list, detail, ICS, organisers' editing and agenda, registering and "my registrations"."""
+"""Event pages: list, detail, ICS, organisers' editing and agenda, floor plan."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from icalendar import Calendar
 
-from marketplace.events.models import Event, Registration
+from marketplace.events.models import Event
 from marketplace.timeutil import utcnow
 from tests.conftest import login
+from tests.factories.events import EventFactory
 
 
-def test_public_list_and_detail_hide_drafts(client, make_event):
-    published = make_event()
-    draft = make_event(published=False, title_vi="Hội thảo nháp chưa công bố", title_en="Draft workshop")
+def test_public_list_and_detail_hide_drafts(client, db):
+    published = EventFactory()
+    draft = EventFactory(draft=True, title_vi="Hội thảo nháp chưa công bố", title_en="Draft workshop")
     page = client.get("/events/").get_data(as_text=True)
     assert published.title_vi in page and draft.title_vi not in page
     assert client.get(f"/events/{published.slug}").status_code == 200
     assert client.get(f"/events/{draft.slug}").status_code == 404
 
 
-def test_past_events_tab(client, make_event):
-    past = make_event(title_vi="Chợ công nghệ năm ngoái", starts_at=(utcnow() - timedelta(days=40)).isoformat(),
-                      ends_at=(utcnow() - timedelta(days=39)).isoformat())
+def test_past_events_tab(client, db):
+    past = EventFactory(past=True, title_vi="Chợ công nghệ năm ngoái")
     assert past.title_vi not in client.get("/events/").get_data(as_text=True)
     assert past.title_vi in client.get("/events/?when=past").get_data(as_text=True)
 
@@ -71,55 +70,6 @@ def test_organiser_creates_edits_and_publishes(client, db, organiser):
 def test_members_cannot_create_events(client, login_as):
     login_as("member")
     assert client.get("/events/new").status_code == 403
-
-
-def test_register_page_then_ticket_on_my_registrations(client, db, event, make_user):
-    user = make_user()
-    login(client, user.email)
-    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
-    assert "Luật Bảo vệ dữ liệu cá nhân" in page or "dữ liệu cá nhân" in page
-    refused = client.post(f"/events/{event.slug}/register", data={"participant_type": "visitor", "organisation_id": 0})
-    assert refused.status_code == 422  # the processing consent is required
-    response = client.post(f"/events/{event.slug}/register",
-                           data={"participant_type": "visitor", "organisation_id": 0, "consent_processing": "y",
-                                 "phone": "0912 345 678"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/events/mine")
-    reg = db.session.query(Registration).one()
-    mine = client.get("/events/mine").get_data(as_text=True)
-    assert reg.ticket_token in mine and f"/events/registrations/{reg.id}/ticket.png" in mine
-    png = client.get(f"/events/registrations/{reg.id}/ticket.png")
-    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
-
-    other = make_user(email="khac@example.vn")
-    stranger = client.application.test_client()
-    login(stranger, other.email)
-    assert stranger.get(f"/events/registrations/{reg.id}/ticket.png").status_code == 404
-    assert stranger.post(f"/events/registrations/{reg.id}/cancel").status_code == 404
-
-
-def test_cancel_from_my_registrations(client, db, event, make_user, register_person):
-    user = make_user()
-    reg = register_person(event, user)
-    login(client, user.email)
-    assert client.post(f"/events/registrations/{reg.id}/cancel").status_code == 302
-    db.session.refresh(reg)
-    assert reg.status == "cancelled"
-
-
-def test_offer_confirmation_link(client, db, make_event, make_people, register_person, mailbox):
-    event = make_event(capacity={"visitor": 1})
-    a, b = make_people(2)
-    first = register_person(event, a)
-    second = register_person(event, b)
-    login(client, a.email)
-    client.post(f"/events/registrations/{first.id}/cancel")
-    link = urlsplit(mailbox.last_link(b.email)).path
-    promoted = client.application.test_client()
-    login(promoted, b.email)
-    assert promoted.get(link).status_code == 200
-    assert promoted.post(link).status_code == 302
-    db.session.refresh(second)
-    assert second.status == "confirmed" and second.ticket_token
 
 
 def test_floor_plan_upload_images_only(client, db, event, organiser):

@@ -1,0 +1,2 @@
+"""B2B matchmaking: the participants directory, meeting requests, sessions and the scheduler, agendas and
+outcomes."""
