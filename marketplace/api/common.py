@@ -1,8 +1,7 @@
-"""Helpers shared by the API resource blueprints: schema base with NFC normalisation, service errors."""
+"""Shared by the API resource blueprints: the input schema base, which NFC-normalises every string once."""
 
 from __future__ import annotations
 
-from flask_smorest import abort
 from marshmallow import Schema, pre_load
 
 from ..text import nfc
@@ -25,7 +24,3 @@ class InputSchema(Schema):
     def _nfc(self, data, **kwargs):
         return _normalise(data)
 
-
-def abort_service_error(exc) -> None:
-    fields = {exc.field: exc.message} if exc.field else {}
-    abort(exc.status, message=exc.message, code=exc.code, fields=fields)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
+from ..events.loaders import get_event_or_404
 from ..extensions import db
 from ..permissions import Permission, public, requires
 from ..urls import external_url
@@ -21,7 +22,6 @@ from .services import (
     create_event,
     event_key,
     find_events,
-    get_event_or_404,
     registration_state,
     update_event,
 )

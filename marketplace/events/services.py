@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
-from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
 from ..errors import ServiceError, fail
@@ -57,23 +56,6 @@ def can_see(event: Event, user) -> bool:
 def event_key(key: str) -> int | str:
     """An event named in a URL of the API: its id (digits) or its slug."""
     return int(key) if key.isdigit() else key
-
-
-def get_event_or_404(key: str | int, user) -> Event:
-    """The event by slug (text) or id (a number), as ``user`` may see it; 404 when it does not exist or is a
-    draft and ``user`` is not an organiser. The one loader of the HTML views and the API."""
-    column = Event.id if isinstance(key, int) else Event.slug
-    event = db.session.scalar(select(Event).where(column == key))
-    if event is None or not can_see(event, user):
-        raise NotFound()
-    return event
-
-
-def get_agenda_item_or_404(event: Event, item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.event_id != event.id:
-        raise NotFound()
-    return item
 
 
 def find_events(user, *, when: str = "upcoming", event_type: str | None = None, q: str | None = None,

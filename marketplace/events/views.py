@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from ..actions import attempt
 from ..errors import fail
+from ..events.loaders import get_agenda_item_or_404, get_event_or_404
 from ..extensions import db
 from ..formatting import locale_code
 from ..listings.attachments import upload_root
@@ -41,8 +42,6 @@ from .services import (
     change_event_status,
     create_event,
     find_events,
-    get_agenda_item_or_404,
-    get_event_or_404,
     registration_state,
     remove_agenda_item,
     to_local,

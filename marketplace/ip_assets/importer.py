@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import ServiceError
 from ..extensions import db
-from ..listings.access import require_member
+from ..listings.loaders import require_member
 from ..listings.services import create_listing
 from ..reference.services import is_active_code, list_codes
 from ..text import fold, nfc, problem_in_text

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit.services import record
 from ..errors import fail
 from ..extensions import db
-from ..listings.access import require_member
+from ..listings.loaders import require_member
 from ..listings.models import Listing, Side
 
 

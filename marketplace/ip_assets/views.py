@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..actions import attempt
 from ..extensions import db
-from ..listings.access import find_listing, get_listing_or_404
+from ..listings.loaders import find_listing, get_listing_or_404
 from ..listings.models import Listing, Side, Status
 from ..listings.views import browse_page, create_page
 from ..permissions import Permission, public, requires

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..permissions import Permission, public, requires
 from ..search import SearchQuery, get_engine
 from ..urls import external_url
-from .access import get_listing_or_404
+from .loaders import get_listing_or_404
 from .models import Listing, Side
 from .schemas import (
     DecisionInput,

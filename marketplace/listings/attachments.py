@@ -32,7 +32,7 @@ from ..extensions import db
 from ..tasks import after_commit
 from ..text import nfc
 from . import storage
-from .access import require_member
+from .loaders import require_member
 from .models import Attachment, Listing, Status
 
 log = logging.getLogger(__name__)

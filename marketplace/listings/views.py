@@ -13,8 +13,8 @@ from ..extensions import db
 from ..permissions import Permission, public, requires
 from ..search import SearchQuery, document_id, get_engine, object_id_of
 from ..timeutil import utcnow
-from .access import can_edit, find_listing, get_listing_or_404
 from .labels import HINT_LABELS, STATUS_LABELS
+from .loaders import can_edit, find_listing, get_listing_or_404
 from .markdown import render_markdown
 from .models import Listing, Side
 from .services import (

@@ -21,8 +21,8 @@ from ..extensions import db, talisman
 from ..forms_base import BaseForm, max_length
 from ..permissions import Permission, public, requires
 from . import storage
-from .access import get_listing_or_404
 from .attachments import MAX_CAPTION, add_attachment, remove_attachment, upload_root
+from .loaders import get_listing_or_404
 from .models import Attachment, Listing
 
 bp = Blueprint("attachments", __name__)

@@ -13,9 +13,9 @@ from ..extensions import db
 from ..permissions import Permission, requires
 from ..reference.services import label_for
 from ..timeutil import utcnow
-from .access import find_listing, get_listing_or_404
 from .forms import DecisionForm
 from .labels import HINT_LABELS, STATUS_LABELS
+from .loaders import find_listing, get_listing_or_404
 from .markdown import render_markdown
 from .models import Listing, ListingRevision, ModerationDecision, Status
 from .services import decide_listing, snapshot

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ..listings.access import get_listing_or_404
+from ..listings.loaders import get_listing_or_404
 from ..permissions import Permission, requires
 from ..urls import external_url
 from .labels import reason_text

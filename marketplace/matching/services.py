@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..errors import fail
 from ..extensions import db
-from ..listings.access import can_edit
+from ..listings.loaders import can_edit
 from ..listings.markdown import plain_text
 from ..listings.models import Listing, Side, Status
 from ..permissions import Permission, user_can

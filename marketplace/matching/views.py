@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..actions import attempt
 from ..extensions import db
-from ..listings.access import get_listing_or_404
+from ..listings.loaders import get_listing_or_404
 from ..permissions import Permission, public, requires, user_can
 from .forms import PreferencesForm
 from .labels import reason_text

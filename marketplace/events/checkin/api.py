@@ -6,9 +6,10 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
+from ...events.loaders import get_event_or_404
 from ...extensions import db
 from ...permissions import Permission, requires
-from ..services import event_key, get_event_or_404
+from ..services import event_key
 from .schemas import CheckinInput, CheckinSchema
 from .services import check_in
 

@@ -16,12 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...actions import attempt
+from ...events.loaders import get_event_or_404
 from ...permissions import Permission, requires
 from ...timeutil import utcnow
 from ..labels import PARTICIPANT_LABELS
 from ..models import Event
 from ..registration.labels import REG_STATUS_LABELS
-from ..services import get_event_or_404
 from .forms import ScanForm
 from .services import MAX_GATE, CheckinResult, check_in, checkin_counts
 

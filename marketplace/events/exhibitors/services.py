@@ -14,7 +14,6 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import NotFound
 
 from ...accounts.models import Organisation, User
 from ...audit.services import record
@@ -40,17 +39,6 @@ NOTE_LEN, DECISION_NOTE_LEN, BOOTH_LEN = 1000, 500, 20
 SHOWABLE = (Status.DRAFT.value, Status.PENDING_REVIEW.value, Status.CHANGES_REQUESTED.value, Status.PUBLISHED.value)
 LIVE = (X.PENDING.value, X.APPROVED.value)
 BOOTH_RE = re.compile(r"^[\w][\w .\-/]*$")
-
-
-def get_exhibitor_or_404(event: Event, exhibitor_id: int, user=None, *, member: bool = False) -> Exhibitor:
-    """An application to exhibit at ``event``; with ``member``, only for active members of the applying
-    organisation. Anything else is a 404."""
-    exhibitor = db.session.get(Exhibitor, exhibitor_id)
-    if exhibitor is None or exhibitor.event_id != event.id:
-        raise NotFound()
-    if member and not exhibitor.organisation.has_active_member(user):
-        raise NotFound()
-    return exhibitor
 
 
 def _require_member(user, organisation: Organisation) -> None:

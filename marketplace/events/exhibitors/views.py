@@ -11,13 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from ...accounts.models import Organisation, User
 from ...actions import attempt
+from ...events.exhibitors.loaders import get_exhibitor_or_404
+from ...events.loaders import get_event_or_404
 from ...extensions import db
 from ...listings.labels import STATUS_LABELS as LISTING_STATUS_LABELS
 from ...listings.models import Status
 from ...permissions import Permission, public, requires
 from ...text import fold
 from ..models import Event
-from ..services import get_event_or_404
 from .forms import ApplicationForm
 from .labels import BOOTH_TYPE_LABELS, EXHIBITOR_STATUS_LABELS
 from .models import Exhibitor, ExhibitorListing, ExhibitorStatus
@@ -28,7 +29,6 @@ from .services import (
     apply_as_exhibitor,
     assign_booth,
     decide_exhibitor,
-    get_exhibitor_or_404,
     showable_listings,
     update_application,
     withdraw_application,

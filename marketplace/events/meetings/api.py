@@ -8,9 +8,10 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from ...events.loaders import get_event_or_404
 from ...permissions import Permission, requires
 from ..registration.services import registration_of
-from ..services import event_key, get_event_or_404
+from ..services import event_key
 from .schemas import MeetingSchema
 from .services.meetings import agenda_for
 

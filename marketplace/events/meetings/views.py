@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 
 from ...accounts.forms import ORG_TYPE_LABELS
 from ...actions import attempt
+from ...events.loaders import get_event_or_404
+from ...events.meetings.loaders import get_invitee_or_404, get_meeting_or_404, get_session_or_404
 from ...extensions import db
 from ...formatting import format_moment, locale_code
 from ...permissions import Permission, requires
@@ -26,7 +28,7 @@ from ...urls import external_url
 from ..labels import PARTICIPANT_LABELS
 from ..registration.models import RegStatus
 from ..registration.services import registration_of
-from ..services import can_manage, get_event_or_404
+from ..services import can_manage
 from ..tickets import CalendarEntry, calendar_bytes
 from .forms import SessionForm
 from .labels import MEETING_STATUS_LABELS, OUTCOME_LABELS
@@ -43,8 +45,6 @@ from .services.meetings import (
     agenda_for,
     answer_meeting,
     cancel_meeting,
-    get_invitee_or_404,
-    get_meeting_or_404,
     meetings_of,
     record_outcome,
     request_meeting,
@@ -53,7 +53,6 @@ from .services.scheduling import (
     assign_meeting,
     availability_of,
     define_session,
-    get_session_or_404,
     remove_session,
     run_scheduler,
     session_slots,

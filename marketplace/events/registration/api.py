@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from ...accounts.models import Organisation
 from ...errors import fail
+from ...events.loaders import get_event_or_404
 from ...extensions import db
 from ...permissions import Permission, requires
-from ..services import event_key, get_event_or_404
+from ..services import event_key
 from .models import ACTIVE, Registration, RegStatus
 from .schemas import RegistrationInput, RegistrationPage, RegistrationQuery, RegistrationSchema
 from .services import cancel_registration, register, registration_of, waitlist_position

@@ -13,7 +13,6 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import NotFound
 
 from ...accounts.models import Organisation
 from ...audit.services import record
@@ -44,17 +43,6 @@ def registration_of(event: Event, user) -> Registration | None:
         return None
     return db.session.scalar(select(Registration).where(Registration.event_id == event.id,
                                                         Registration.user_id == user.id))
-
-
-def get_registration_or_404(reg_id: int, user, *, event: Event | None = None) -> Registration:
-    """A registration as ``user`` may handle it: their own; with ``event``, any registration of that event for
-    its organisers. Anything else, or a registration of another event, is a 404."""
-    reg = db.session.get(Registration, reg_id)
-    if reg is None or (event is not None and reg.event_id != event.id):
-        raise NotFound()
-    if reg.user_id != getattr(user, "id", None) and not (event is not None and can_manage(user)):
-        raise NotFound()
-    return reg
 
 
 def offer_of(token: str, user) -> Registration | None:

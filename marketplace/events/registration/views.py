@@ -23,6 +23,8 @@ from sqlalchemy import select
 
 from ...actions import attempt
 from ...audit.services import record
+from ...events.loaders import get_event_or_404
+from ...events.registration.loaders import get_registration_or_404
 from ...extensions import db
 from ...formatting import locale_code
 from ...permissions import Permission, requires
@@ -30,7 +32,7 @@ from ...text import nfc
 from ...timeutil import utcnow
 from ..labels import PARTICIPANT_LABELS
 from ..models import Event, ParticipantType
-from ..services import get_event_or_404, registration_state
+from ..services import registration_state
 from ..tickets import qr_png
 from .export import REGISTRATION_HEADER, csv_bytes, registration_row
 from .forms import RegistrationForm
@@ -42,7 +44,6 @@ from .services import (
     change_participant_type,
     confirm_offer,
     decide_registration,
-    get_registration_or_404,
     load_registrations,
     mark_badges_printed,
     matching_ids,

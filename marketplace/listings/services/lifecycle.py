@@ -23,8 +23,8 @@ from ...reference.services import is_active_code
 from ...signals import listing_changed, listing_published
 from ...timeutil import utcnow
 from ...urls import external_url
-from ..access import require_member
 from ..labels import STATUS_LABELS
+from ..loaders import require_member
 from ..models import Listing, ListingRevision, ModerationDecision, Side, Status
 from ..sides import SIDES, apply_fields, check_required, clean_listing_data, fields_for, read_field
 from .references import next_reference

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from werkzeug.exceptions import NotFound
 
 from ....audit.services import record
 from ....errors import fail
@@ -41,22 +40,6 @@ VALUE_REQUIRED = (Outcome.MOU.value, Outcome.CONTRACT.value)
 def require_manager(user) -> None:
     if not can_manage(user):
         raise fail(None, _l("Only DOST event organisers can do this."), code="forbidden", status=403)
-
-
-def get_meeting_or_404(event: Event, meeting_id: int, user) -> Meeting:
-    """A meeting of ``event`` for one of its two participants or an organiser; anything else is a 404."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.event_id != event.id or not (is_participant(meeting, user) or can_manage(user)):
-        raise NotFound()
-    return meeting
-
-
-def get_invitee_or_404(event: Event, registration_id: int) -> Registration:
-    """A registration of ``event`` someone asks to meet (the request checks that they can be invited)."""
-    invitee = db.session.get(Registration, registration_id)
-    if invitee is None or invitee.event_id != event.id:
-        raise NotFound()
-    return invitee
 
 
 def pair_meeting(a: Registration, b: Registration) -> Meeting | None:

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import NotFound
 
 from ....audit.services import record
 from ....errors import fail
@@ -31,14 +30,6 @@ from .meetings import require_manager
 SLOT_MINUTES = (5, 120)
 TABLES = (1, 500)
 MAX_SLOTS = 200  # per session, so the availability form stays usable
-
-
-def get_session_or_404(event: Event, session_id) -> MatchmakingSession:
-    """A matchmaking session of ``event`` by id (a number or its text); anything else is a 404."""
-    session = db.session.get(MatchmakingSession, int(session_id)) if str(session_id).isdigit() else None
-    if session is None or session.event_id != event.id:
-        raise NotFound()
-    return session
 
 
 def spec(session: MatchmakingSession) -> SessionSpec:
