@@ -38,6 +38,15 @@ person, e.g. event registrations.
 Listeners: none.
 """)
 
+personal_data_requested = _signals.signal("personal-data-requested", doc="""A person asked for a copy of
+their personal data (the self-service export).
+
+Sender: the User. kwargs: none. Each receiver returns ``(section, data)``: the name of its part of the export
+and JSON-serialisable data about the person that its domain keeps; the export puts every part together.
+
+Listeners: none.
+""")
+
 listing_changed = _signals.signal("listing-changed", doc="""A listing's content or status changed.
 
 Sender: the Listing (offer, need or IP asset). kwargs: none. The listing's own search document is not a

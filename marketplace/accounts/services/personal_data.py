@@ -9,7 +9,7 @@ from ...audit.models import AuditEntry
 from ...audit.services import record
 from ...errors import ServiceError
 from ...extensions import db
-from ...signals import user_anonymised
+from ...signals import personal_data_requested, user_anonymised
 from ...timeutil import utcnow
 from ..models import ApiToken, Consent, EmailToken, LoginSession, Membership, MembershipRole, User
 from ..passwords import verify_password
@@ -20,6 +20,8 @@ def _iso(value):
 
 
 def export_personal_data(user: User) -> dict:
+    """Everything the platform keeps about ``user``: the account's own data here, and a section from each
+    domain that keeps more (``personal_data_requested`` receivers)."""
     consents = db.session.scalars(select(Consent).where(Consent.user_id == user.id)).all()
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
     activity = db.session.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id)
@@ -35,6 +37,7 @@ def export_personal_data(user: User) -> dict:
         "api_tokens": [{"name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at),
                         "expires_at": _iso(t.expires_at), "revoked_at": _iso(t.revoked_at)} for t in tokens],
         "activity": [{"at": _iso(a.created_at), "action": a.action, "ip": a.ip} for a in activity],
+        **dict(result for _receiver, result in personal_data_requested.send(user) if result),
         "exported_at": _iso(utcnow()),
     }
 
