@@ -214,10 +214,21 @@ def second_factor_code(email: str) -> str:
 
 
 def _enrol_through_the_page(client, setup_url: str) -> None:
-    page = client.get(setup_url).get_data(as_text=True)
-    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', client.get(setup_url).text).group(1)
     done = client.post(setup_url, data={"code": totp_code(secret)})
-    assert done.status_code == 200 and 'id="recovery-codes"' in done.get_data(as_text=True), done.data
+    assert done.status_code == 200 and 'id="recovery-codes"' in done.text, done.text
+
+
+def pass_second_factor(client, response, email: str):
+    """After a sign-in POST (Flask test client or httpx): type the current code, or enrol, when the site asks
+    for it, as the person would. Returns the code page's redirect, or ``response`` itself."""
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.startswith("/account/2fa/setup"):
+        _enrol_through_the_page(client, location)
+    elif location.startswith("/account/2fa/"):
+        response = client.post("/account/2fa/", data={"code": second_factor_code(email)})
+        assert response.status_code == 302, response.text
+    return response
 
 
 @pytest.fixture()
@@ -239,14 +250,8 @@ def make_org(db):
 def login(client, email: str, password: str = PASSWORD):
     """Sign in through the form; for someone with a second factor, type the current code too (the answer is
     then the code page's redirect), and for staff without one, enrol first (as the site asks them to)."""
-    response = client.post("/account/login", data={"email": email, "password": password})
-    location = response.headers.get("Location", "") if response.status_code == 302 else ""
-    if location.startswith("/account/2fa/setup"):
-        _enrol_through_the_page(client, location)
-    elif location.startswith("/account/2fa/"):
-        response = client.post("/account/2fa/", data={"code": second_factor_code(email)})
-        assert response.status_code == 302, response.data
-    return response
+    return pass_second_factor(client, client.post("/account/login", data={"email": email, "password": password}),
+                              email)
 
 
 @pytest.fixture()

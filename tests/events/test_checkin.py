@@ -16,7 +16,7 @@ from marketplace.audit.models import AuditEntry
 from marketplace.events.models import Registration
 from marketplace.events.services import cancel_registration, check_in
 from marketplace.timeutil import utcnow
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, pass_second_factor
 
 HX = {"HX-Request": "true"}
 VN = timedelta(hours=7)
@@ -202,7 +202,8 @@ def server(app, db):
 
 def signed_in(base: str, email: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=60, cookies={"cnso_lang": "en"})
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD})
+    response = pass_second_factor(client, client.post("/account/login", data={"email": email, "password": PASSWORD}),
+                                  email)  # staff: the authenticator code too
     assert response.status_code == 302, response.text
     return client
 
