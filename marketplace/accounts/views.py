@@ -61,7 +61,6 @@ from .services import (
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
-_login_limit = login_limit
 
 
 def _safe_next(default: str) -> str:
@@ -71,7 +70,7 @@ def _safe_next(default: str) -> str:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def signup():
     """The same answer (a redirect to sign-in, "check your mailbox"), in the same time, whether or not the
     address already has an account: its owner gets a note instead of a second account."""
@@ -97,8 +96,8 @@ def _register(form: SignupForm):
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=form_email_key)
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], key_func=form_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(url_for("accounts.profile")))
@@ -161,7 +160,7 @@ def resend_verification():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def forgot_password():
     """The same answer whether or not the address has an account, and whether or not its hourly quota of
     mail (``ACCOUNT_MAIL_RATE_LIMIT``, shared by every worker) is used up."""
@@ -182,7 +181,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def reset_password_page(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -237,7 +236,7 @@ def profile():
 
 @bp.post("/password")
 @requires(Permission.ACCOUNT_MANAGE)
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def change_password_view():
     form = ChangePasswordForm()
     if form.validate_on_submit() and attempt(
@@ -250,7 +249,7 @@ def change_password_view():
 
 @bp.post("/email")
 @requires(Permission.ACCOUNT_MANAGE)
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def change_email_view():
     form = ChangeEmailForm()
     if form.validate_on_submit() and attempt(
