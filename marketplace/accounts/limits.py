@@ -13,7 +13,9 @@ from flask import current_app, request, session
 from flask_login import current_user
 from limits import parse
 
+from ..errors import ServiceError
 from ..extensions import limiter
+from .services import normalise_email
 
 
 def login_limit() -> str:
@@ -21,7 +23,13 @@ def login_limit() -> str:
 
 
 def _address(raw) -> str:
-    return (raw if isinstance(raw, str) else "").strip().lower()[:254]
+    """The address as the account is stored (NFC, IDNA, lower case), so that spelling it another way is the
+    same bucket; a malformed one is counted as typed."""
+    raw = raw if isinstance(raw, str) else ""
+    try:
+        return normalise_email(raw)
+    except ServiceError:
+        return raw.strip().lower()[:254]
 
 
 def form_email_key() -> str:
