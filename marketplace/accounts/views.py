@@ -61,8 +61,6 @@ from .services import (
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
-
-
 def _safe_next(default: str) -> str:
     target = request.args.get("next") or request.form.get("next") or ""
     return target if target.startswith("/") and not target.startswith("//") else default
