@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     # 4. Pages: the HTML blueprints
     from .accounts.views import bp as accounts_bp
     from .accounts.views_organisations import bp as organisations_bp
+    from .accounts.views_two_factor import bp as two_factor_bp
     from .admin.views import bp as admin_bp
     from .events.checkin.views import bp as event_checkin_bp
     from .events.exhibitors.views import bp as event_exhibitors_bp
@@ -85,7 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .matching.views import bp as matching_bp
     from .web.views import bp as web_bp
 
-    for blueprint in (web_bp, accounts_bp, organisations_bp, listings_bp, attachments_bp, ip_assets_bp, ip_import_bp,
+    for blueprint in (web_bp, accounts_bp, two_factor_bp, organisations_bp, listings_bp, attachments_bp, ip_assets_bp, ip_import_bp,
                       moderation_bp, matching_bp, events_bp, event_registration_bp, event_checkin_bp,
                       event_exhibitors_bp, event_meetings_bp, admin_bp, dev_mail_bp):
         app.register_blueprint(blueprint)

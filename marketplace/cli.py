@@ -23,7 +23,7 @@ from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 from .errors import ServiceError
 from .extensions import db
 from .outbox.tasks import start_poller
-from .permissions import Role
+from .permissions import DEFAULT_SCOPES, SCOPES, Role
 from .reference.services import load_reference_data
 from .search import reindex_all
 from .tasks import huey
@@ -86,8 +86,15 @@ def create_admin_command(email: str, name: str) -> None:
 @click.option("--organisation", "org_ref", default=None, help="Organisation id, slug or tax code to join.")
 @click.option("--verified", is_flag=True, help="Mark the email addresses as verified.")
 @click.option("--token", is_flag=True, help="Print an API token per user: one 'EMAIL TOKEN' line each.")
-def users_create_command(emails, role, org_ref, verified, token) -> None:
-    """Create accounts (DOST staff, bulk onboarding, integrations). Password read from stdin, used for all."""
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(list(SCOPES)),
+              help=f"A scope of the --token (repeat for several; default: {' '.join(DEFAULT_SCOPES)}).")
+def users_create_command(emails, role, org_ref, verified, token, scopes) -> None:
+    """Create accounts (DOST staff, bulk onboarding, integrations). Password read from stdin, used for all.
+
+    Staff created here sign in on the website and set up two-step verification at their first sign-in; a
+    --token made here is the operator's decision and needs no second factor."""
+    if scopes and not token:
+        raise click.UsageError("--scope needs --token.")
     password = _read_password(prompt=True)
     org = None
     if org_ref:
@@ -102,7 +109,7 @@ def users_create_command(emails, role, org_ref, verified, token) -> None:
             if org is not None:
                 add_member(org, user, by=None)
             if token:
-                _t, secret = create_api_token(user, "cli")
+                _t, secret = create_api_token(user, "cli", scopes=scopes or DEFAULT_SCOPES)
                 lines.append(f"{user.email} {secret}")
             else:
                 lines.append(f"{user.email} created")

@@ -44,8 +44,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "cnso_session"
-    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
-    LOGIN_SESSION_DAYS = 14
+    SESSION_LIFETIME_HOURS = 12  # absolute lifetime of every signed-in session
+    STAFF_IDLE_MINUTES = 30  # a DOST staff session ends after this long without a request
+    SESSION_TOUCH_SECONDS = 60  # last_seen_at is written at most this often
+    TWO_FACTOR_PENDING_SECONDS = 300  # between a right password and the second factor
+    TOTP_ISSUER = "Chợ công nghệ số"  # the name authenticator apps show
     LANGUAGE_COOKIE = "cnso_lang"
     LANGUAGES = ("vi", "en")
     BABEL_DEFAULT_LOCALE = "vi"
@@ -61,7 +64,8 @@ class Config:
     PROXY_FIX_HOPS = 0
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address and per email address
+    ACCOUNT_MAIL_RATE_LIMIT = "3 per hour"  # password-reset and sign-up notices mailed to one address
     MAIL_BACKEND = "file"
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
@@ -128,12 +132,13 @@ def load_config(overrides: dict | None = None) -> dict:
     for key in ("SECRET_KEY", "DATA_DIR", "REDIS_URL", "BASE_URL", "MAIL_SERVER", "MAIL_USERNAME", "SEARCH_BACKEND",
                 "EXCHANGE_PROVINCE",
                 "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_BACKEND", "PRIVACY_NOTICE_VERSION",
-                "LOGIN_RATE_LIMIT"):
+                "LOGIN_RATE_LIMIT", "ACCOUNT_MAIL_RATE_LIMIT", "TOTP_ISSUER"):
         if env(key) is not None:
             cfg[key] = env(key)
     if env("DATABASE_URL"):
         cfg["SQLALCHEMY_DATABASE_URI"] = env("DATABASE_URL")
-    for key in ("MAIL_PORT", "PROXY_FIX_HOPS", "MAX_CONTENT_LENGTH", "OUTBOX_LEASE_SECONDS"):
+    for key in ("MAIL_PORT", "PROXY_FIX_HOPS", "MAX_CONTENT_LENGTH", "OUTBOX_LEASE_SECONDS", "SESSION_LIFETIME_HOURS",
+                "STAFF_IDLE_MINUTES"):
         if env(key) is not None:
             cfg[key] = int(env(key))
     if env("OUTBOX_POLL_SECONDS") is not None:
@@ -152,6 +157,7 @@ def load_config(overrides: dict | None = None) -> dict:
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
     cfg["SESSION_COOKIE_SECURE"] = cfg["SESSION_COOKIE_SECURE"] or cfg["FORCE_HTTPS"]
+    cfg["PERMANENT_SESSION_LIFETIME"] = cfg["SESSION_LIFETIME_HOURS"] * 3600  # the cookie lives as long
 
     if name == "production" and not cfg.get("SECRET_KEY"):
         raise ConfigError("MARKETPLACE_SECRET_KEY is required when MARKETPLACE_ENV=production")

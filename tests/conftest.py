@@ -1,5 +1,9 @@
 """Fixtures: ``app``, ``db`` (tables emptied after each test), ``client``, ``login_as(role)``, ``mailbox``.
 
+DOST staff sign in with a second factor. Staff made by ``make_user``/``login_as`` and the factories have an
+authenticator enrolled with :data:`TOTP_SECRET`; :func:`login` types the current code (or, for staff who have
+none yet, such as the demo accounts, enrols through the set-up page as a person would).
+
 The database is SQLite in a temporary directory unless ``MARKETPLACE_TEST_DATABASE_URL`` points at
 PostgreSQL (``.ci/run`` does both). Tests commit for real — views, queued jobs and multi-process servers
 must see the same data — so isolation is by deleting every row after each test rather than by rolling
@@ -15,9 +19,10 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
@@ -26,6 +31,8 @@ from marketplace.reference.services import load_reference_data
 from marketplace.search import get_engine
 
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the authenticator of staff made by fixtures and factories
+STAFF_ROLES = {"moderator", "organiser", "admin"}
 
 
 def pytest_configure(config):
@@ -152,12 +159,76 @@ def mailbox(app, db):
 def make_user(db):
     from marketplace.accounts.services import create_user
 
-    def make(email="user@example.vn", role="member", verified=True, password=PASSWORD, name="Nguyễn Văn An"):
+    def make(email="user@example.vn", role="member", verified=True, password=PASSWORD, name="Nguyễn Văn An",
+             second_factor=None):
+        """``second_factor``: enrol an authenticator (default: for staff, who must have one)."""
         user = create_user(email=email, password=password, full_name=name, role=role, verified=verified)
         db.session.commit()
+        if second_factor if second_factor is not None else role in STAFF_ROLES:
+            enrol_second_factor(user)
         return user
 
     return make
+
+
+def enrol_second_factor(user, secret: str = TOTP_SECRET):
+    """Give ``user`` a confirmed authenticator with ``secret``, as if they had enrolled (committed)."""
+    from marketplace.accounts.encryption import encrypt
+    from marketplace.accounts.models import SecondFactor
+    from marketplace.timeutil import utcnow
+
+    _db.session.add(SecondFactor(user_id=user.id, secret_encrypted=encrypt(secret), confirmed_at=utcnow()))
+    _db.session.commit()
+    _db.session.expire(user)
+    return user
+
+
+def totp_code(secret: str = TOTP_SECRET, step_offset: int = 0) -> str:
+    """The code an authenticator app with ``secret`` shows now (by the app's clock, ``timeutil.utcnow``)."""
+    from marketplace.timeutil import utcnow
+
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(utcnow().replace(tzinfo=UTC)) + step_offset)
+
+
+def second_factor_code(email: str) -> str:
+    """The code a person with ``email``'s phone would type now: the current 30-s step, or the next one when
+    the current one was used already (the site refuses a code twice). Tests sign one person in more often
+    than a person can; when both steps are used, the replay marker is moved back, standing in for the 30 s
+    a person would wait."""
+    from marketplace.accounts.encryption import decrypt
+    from marketplace.accounts.models import SecondFactor, User
+    from marketplace.timeutil import utcnow
+
+    factor_id, encrypted, last_step = _db.session.execute(
+        select(SecondFactor.id, SecondFactor.secret_encrypted, SecondFactor.last_step)
+        .join(User, User.id == SecondFactor.user_id).where(User.email == email)).one()
+    totp = pyotp.TOTP(decrypt(encrypted))
+    now_step = totp.timecode(utcnow().replace(tzinfo=UTC))
+    step = max(now_step, (last_step or 0) + 1)
+    if step > now_step + 1:
+        _db.session.execute(update(SecondFactor).where(SecondFactor.id == factor_id).values(last_step=now_step - 1))
+        _db.session.commit()
+        step = now_step
+    return totp.generate_otp(step)
+
+
+def _enrol_through_the_page(client, setup_url: str) -> None:
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', client.get(setup_url).text).group(1)
+    done = client.post(setup_url, data={"code": totp_code(secret)})
+    assert done.status_code == 200 and 'id="recovery-codes"' in done.text, done.text
+
+
+def pass_second_factor(client, response, email: str):
+    """After a sign-in POST (Flask test client or httpx): type the current code, or enrol, when the site asks
+    for it, as the person would. Returns the code page's redirect, or ``response`` itself."""
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.startswith("/account/2fa/setup"):
+        _enrol_through_the_page(client, location)
+    elif location.startswith("/account/2fa/"):
+        response = client.post("/account/2fa/", data={"code": second_factor_code(email)})
+        assert response.status_code == 302, response.text
+    return response
 
 
 @pytest.fixture()
@@ -177,7 +248,10 @@ def make_org(db):
 
 
 def login(client, email: str, password: str = PASSWORD):
-    return client.post("/account/login", data={"email": email, "password": password})
+    """Sign in through the form; for someone with a second factor, type the current code too (the answer is
+    then the code page's redirect), and for staff without one, enrol first (as the site asks them to)."""
+    return pass_second_factor(client, client.post("/account/login", data={"email": email, "password": password}),
+                              email)
 
 
 @pytest.fixture()
@@ -195,9 +269,9 @@ def login_as(client, make_user):
 def api_token(db, make_user):
     from marketplace.accounts.services import create_api_token
 
-    def make(user=None, **kwargs):
+    def make(user=None, scopes=("read", "write"), **kwargs):
         user = user or make_user(**kwargs)
-        _token, secret = create_api_token(user, "test")
+        _token, secret = create_api_token(user, "test", scopes=scopes)
         db.session.commit()
         return {"Authorization": f"Bearer {secret}"}
 

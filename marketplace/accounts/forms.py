@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, EqualTo, InputRequired, Length, Optional
 
 from ..forms_base import BaseForm, max_length
+from ..permissions import DEFAULT_SCOPES, SCOPES
 from .models import OrgType
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
@@ -74,6 +83,22 @@ class ChangeEmailForm(BaseForm):
 class TokenForm(BaseForm):
     name = StringField(_l("Token name"), validators=[DataRequired(REQUIRED), max_length(80)],
                        render_kw={"placeholder": _l("e.g. reporting script")})
+    scopes = SelectMultipleField(_l("What the token may do"), choices=list(SCOPES.items()),
+                                 default=list(DEFAULT_SCOPES),
+                                 validators=[DataRequired(_l("Choose at least one scope."))])
+
+
+class CodeForm(BaseForm):
+    """A code from the authenticator app (or, when signing in, a recovery code)."""
+
+    code = StringField(_l("Verification code"), validators=[DataRequired(REQUIRED), max_length(32)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True,
+                                  "spellcheck": "false"})
+
+
+class PasswordConfirmForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(REQUIRED)],
+                                     render_kw={"autocomplete": "current-password"})
 
 
 class DeleteAccountForm(BaseForm):

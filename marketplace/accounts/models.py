@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -59,6 +59,8 @@ class User(db.Model):
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", foreign_keys="Membership.user_id", cascade="all, delete-orphan")
+    second_factor: Mapped[SecondFactor | None] = relationship(back_populates="user", uselist=False,
+                                                               cascade="all, delete-orphan")
 
     # Flask-Login protocol. The session id, not the user id, identifies a login (see LoginSession).
     is_anonymous = False
@@ -80,6 +82,20 @@ class User(db.Model):
         return self.role != Role.MEMBER.value
 
     login_key = None  # set per request by the user loader; not a column
+    #: Set per request by the user loader: whether this browser session passed a second factor. ``None`` when
+    #: the user was not loaded from a browser session (API token, CLI, a service called directly).
+    login_second_factor = None  # type: bool | None
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Enrolled: a confirmed authenticator app (TOTP)."""
+        return self.second_factor is not None and self.second_factor.confirmed_at is not None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """A DOST staff member's browser session that has not passed a second factor: member permissions only
+        until it does (``marketplace.permissions.user_can``)."""
+        return self.is_staff and self.login_second_factor is False
 
     def get_id(self) -> str:
         """Flask-Login stores this in the session: the LoginSession key, never the user id."""
@@ -109,10 +125,40 @@ class LoginSession(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # the absolute lifetime: created_at + SESSION_LIFETIME_HOURS
+    last_seen_at: Mapped[datetime | None]  # written at most once a minute; staff sessions idle out from it
+    second_factor_at: Mapped[datetime | None]  # when this browser passed the second factor
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()
+
+
+class SecondFactor(db.Model):
+    """A person's authenticator app (TOTP, RFC 6238). The secret is stored encrypted (``accounts.crypto``) and
+    shown only while enrolling; ``last_step`` is the last time step accepted, so a code is never used twice."""
+
+    __tablename__ = "second_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    secret_encrypted: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]  # None while enrolling
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+    user: Mapped[User] = relationship(back_populates="second_factor")
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code for a lost authenticator; only its SHA-256 is stored (80 random bits)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class EmailToken(db.Model):
@@ -144,8 +190,13 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    scopes: Mapped[str] = mapped_column(String(255))  # space-separated, as in OAuth: "read listings:write"
 
     user: Mapped[User] = relationship()
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
 
 
 class Consent(db.Model):

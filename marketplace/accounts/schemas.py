@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..api.common import InputSchema
+from ..permissions import DEFAULT_SCOPES, SCOPES
 from ..urls import external_url
 
 
@@ -10,11 +11,18 @@ class TokenRequest(InputSchema):
     email = fields.String(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(max=128), load_only=True)
     name = fields.String(load_default="API", validate=validate.Length(max=80))
+    scopes = fields.List(fields.String(validate=validate.OneOf(list(SCOPES))), load_default=list(DEFAULT_SCOPES),
+                         validate=validate.Length(min=1, max=len(SCOPES)),
+                         metadata={"description": "what the token may do: " + ", ".join(SCOPES)})
+    totp = fields.String(load_default=None, validate=validate.Length(max=32), load_only=True,
+                         metadata={"description": "the current 6-digit code, for accounts with two-step "
+                                                  "verification (DOST staff always)"})
 
 
 class TokenResponse(Schema):
     token = fields.String(metadata={"description": "send as `Authorization: Bearer <token>`; shown once"})
     expires_at = fields.DateTime()
+    scopes = fields.List(fields.String())
 
 
 class MembershipSchema(Schema):

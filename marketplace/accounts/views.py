@@ -20,8 +20,9 @@ from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from ..actions import attempt
+from ..errors import ServiceError
 from ..extensions import db, limiter
-from ..permissions import Permission, public, requires
+from ..permissions import SCOPES, Permission, public, requires
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -33,8 +34,9 @@ from .forms import (
     SignupForm,
     TokenForm,
 )
+from .limits import account_mail_allowed, form_email_key, login_limit
 from .loaders import get_api_token_or_404
-from .login import sign_in
+from .login import await_second_factor, sign_in
 from .models import ApiToken
 from .services import (
     anonymise_user,
@@ -44,6 +46,8 @@ from .services import (
     create_api_token,
     end_login_session,
     export_personal_data,
+    normalise_email,
+    recovery_codes_left,
     register_user,
     request_email_change,
     request_password_reset,
@@ -57,14 +61,6 @@ from .services import (
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _email_key() -> str:
-    return "login-email:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 def _safe_next(default: str) -> str:
     target = request.args.get("next") or request.form.get("next") or ""
     return target if target.startswith("/") and not target.startswith("//") else default
@@ -72,32 +68,34 @@ def _safe_next(default: str) -> str:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def signup():
+    """The same answer (a redirect to sign-in, "check your mailbox"), in the same time, whether or not the
+    address already has an account: its owner gets a note instead of a second account."""
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = SignupForm()
-    if form.validate_on_submit():
-        done = attempt(lambda: _register(form), form=form)
-        if done:
-            user, key = done.value
-            sign_in(user, key)  # clears the session: flash after it
-            flash(_("Welcome! We have sent a verification link to %(email)s.", email=user.email), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and attempt(lambda: _register(form), form=form):
+        flash(_("Thank you. We have sent a message to %(email)s: open the link in it to confirm your address, "
+                "then sign in.", email=form.email.data), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
 
 
 def _register(form: SignupForm):
-    user = register_user(email=form.email.data, password=form.password.data, full_name=form.full_name.data,
-                         consent=form.consent.data,
+    try:
+        notify_owner = account_mail_allowed(normalise_email(form.email.data))
+    except ServiceError:
+        notify_owner = False  # an invalid address: register_user refuses it on the form
+    return register_user(email=form.email.data, password=form.password.data, full_name=form.full_name.data,
+                         consent=form.consent.data, notify_owner=notify_owner,
                          locale=str(request.cookies.get(current_app.config["LANGUAGE_COOKIE"]) or "vi"))
-    return user, start_login_session(user, request.user_agent.string)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], key_func=form_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(url_for("accounts.profile")))
@@ -109,10 +107,17 @@ def login():
             db.session.commit()  # keep the failed-login audit entry
             flash(_("The email or password is not correct."), "danger")
             status = 401
+        elif user.has_second_factor:
+            db.session.commit()
+            await_second_factor(user, _safe_next(""))
+            return redirect(url_for("two_factor.verify"))
         else:
             key = start_login_session(user, request.user_agent.string)
             db.session.commit()
             sign_in(user, key)
+            if user.is_staff:  # DOST staff: enrol a second factor before anything else
+                flash(_("DOST staff accounts use two-step verification. Set it up now to continue."), "info")
+                return redirect(url_for("two_factor.setup", next=_safe_next("") or None))
             flash(_("You are signed in."), "success")
             return redirect(_safe_next(url_for("accounts.profile")))
     elif form.errors:
@@ -121,7 +126,7 @@ def login():
 
 
 @bp.post("/logout")
-@requires(Permission.ACCOUNT_MANAGE)
+@requires(Permission.ACCOUNT_MANAGE, before_second_factor=True)
 def logout():
     end_login_session(getattr(current_user, "login_key", None), current_user._get_current_object())
     db.session.commit()
@@ -153,11 +158,18 @@ def resend_verification():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def forgot_password():
+    """The same answer whether or not the address has an account, and whether or not its hourly quota of
+    mail (``ACCOUNT_MAIL_RATE_LIMIT``, shared by every worker) is used up."""
     form = EmailForm()
     if form.validate_on_submit():
-        request_password_reset(form.email.data)
+        try:
+            address = normalise_email(form.email.data)
+        except ServiceError:
+            address = None
+        if address and account_mail_allowed(address):
+            request_password_reset(address)
         db.session.commit()
         flash(_("If an account exists for %(email)s, we have sent it a link to choose a new password. "
                 "The link works once, for one hour.", email=form.email.data), "info")
@@ -167,7 +179,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def reset_password_page(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -198,7 +210,8 @@ def _profile_page(status=200, **forms):
         "password_form": forms.get("password_form") or ChangePasswordForm(formdata=None),
         "email_form": forms.get("email_form") or ChangeEmailForm(formdata=None),
         "token_form": forms.get("token_form") or TokenForm(formdata=None),
-        "tokens": tokens, "new_token": forms.get("new_token"),
+        "tokens": tokens, "new_token": forms.get("new_token"), "scope_labels": SCOPES,
+        "recovery_codes_left": recovery_codes_left(user) if user.has_second_factor else None,
     }
     return render_template("accounts/profile.html", **context), status
 
@@ -221,7 +234,7 @@ def profile():
 
 @bp.post("/password")
 @requires(Permission.ACCOUNT_MANAGE)
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def change_password_view():
     form = ChangePasswordForm()
     if form.validate_on_submit() and attempt(
@@ -234,7 +247,7 @@ def change_password_view():
 
 @bp.post("/email")
 @requires(Permission.ACCOUNT_MANAGE)
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def change_email_view():
     form = ChangeEmailForm()
     if form.validate_on_submit() and attempt(
@@ -251,9 +264,10 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _profile_page(422, token_form=form)
-    _token, secret = create_api_token(current_user, form.name.data)
-    db.session.commit()
-    return _profile_page(new_token=secret)
+    done = attempt(lambda: create_api_token(current_user, form.name.data, scopes=form.scopes.data), form=form)
+    if not done:
+        return _profile_page(422, token_form=form)
+    return _profile_page(new_token=done.value[1])
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

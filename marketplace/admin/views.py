@@ -6,11 +6,12 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.forms import ORG_TYPE_LABELS
 from ..accounts.loaders import get_organisation_or_404, get_user_or_404
 from ..accounts.models import Organisation, User
-from ..accounts.services import set_organisation_status, set_user_disabled, set_user_role
+from ..accounts.services import reset_second_factor, set_organisation_status, set_user_disabled, set_user_role
 from ..actions import attempt
 from ..audit.models import AuditEntry
 from ..extensions import db
@@ -51,7 +52,7 @@ def index():
 @requires(Permission.USER_MANAGE)
 def users():
     q = (request.args.get("q") or "").strip().lower()
-    stmt = select(User).order_by(User.created_at.desc())
+    stmt = select(User).options(selectinload(User.second_factor)).order_by(User.created_at.desc())
     if q:
         stmt = stmt.where(or_(func.lower(User.email).contains(q), func.lower(User.full_name).contains(q)))
     rows, total, page = _paginate(stmt)
@@ -78,6 +79,17 @@ def user_disable(user_id: int):
     attempt(lambda: set_user_disabled(user, disable, by=current_user),
             _("Account disabled.") if disable else _("Account enabled."))
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+@requires(Permission.USER_MANAGE)
+def user_second_factor_reset(user_id: int):
+    """A lost phone: the person's second factor goes, their sessions end, they enrol again (audited, mailed)."""
+    user = get_user_or_404(user_id, current_user)
+    attempt(lambda: reset_second_factor(user, by=current_user),
+            _("Two-step verification of %(email)s has been reset. They set it up again at their next sign-in.",
+              email=user.email))
+    return redirect(url_for("admin.users", q=request.args.get("q") or None))
 
 
 @bp.get("/organisations")

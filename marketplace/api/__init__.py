@@ -1,6 +1,7 @@
 """``/api/v1``: flask-smorest Api, bearer-token authentication and the shared error format.
 
 The API never authenticates from the session cookie (it is CSRF-exempt): only ``Authorization: Bearer``.
+The token's scopes are checked by ``marketplace.permissions.requires`` against the endpoint's permission.
 """
 
 from __future__ import annotations
@@ -39,17 +40,22 @@ class Api(_Api):
 
 SPEC_KWARGS = {
     "info": {"description": "Public API of the technology exchange (Chợ công nghệ số). "
-                           "Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/auth/tokens`."},
+                           "Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/auth/tokens`. "
+                           "A token carries scopes chosen when it is made (`read` by default; `write` and area "
+                           "scopes such as `listings:write` or `events:checkin`); an endpoint the token's scopes "
+                           "do not cover answers 403 `insufficient_scope`, naming the scope it needs."},
 }
 
 
 def authenticate_request() -> None:
-    """Set the current user from the bearer token only; a session cookie is ignored here."""
+    """Set the current user (and ``g.api_token``, whose scopes ``requires`` checks) from the bearer token
+    only; a session cookie is ignored here."""
     header = request.headers.get("Authorization", "")
-    user = None
+    token = None
     if header[:7].lower() == "bearer ":
-        user = authenticate_api_token(header[7:].strip())
-    g._login_user = user or AnonymousUserMixin()
+        token = authenticate_api_token(header[7:].strip())
+    g.api_token = token
+    g._login_user = token.user if token is not None else AnonymousUserMixin()
     g.api_request = True
 
 

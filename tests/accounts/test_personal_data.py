@@ -45,6 +45,7 @@ def test_export_after_signup(app, client, db, mailbox, make_org):
     user = db.session.scalar(select(User).where(User.email == "hoa.vu@example.vn"))
     assert user is not None
     org = make_org(user, legal_name="Hợp tác xã Nhãn lồng Tiên Lữ", org_type="cooperative", verified=False)
+    assert login(client, "hoa.vu@example.vn").status_code == 302  # sign-up does not sign in (enumeration)
 
     response = client.get("/account/export")
     assert response.status_code == 200

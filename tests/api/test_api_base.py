@@ -39,7 +39,8 @@ def test_token_exchange_and_me(client, make_user, make_org):
     response = get_token(client, "An@Example.vn")
     assert response.status_code == 201, response.data
     body = response.get_json()
-    assert set(body) == {"token", "expires_at"}
+    assert set(body) == {"token", "expires_at", "scopes"}
+    assert body["scopes"] == ["read"]  # the default
     assert body["token"].startswith("cnso_") and len(body["token"]) > 30
     assert re.match(r"\d{4}-\d\d-\d\dT", body["expires_at"])
 

@@ -36,6 +36,23 @@ def browser():
         browser.close()
 
 
+def pass_second_factor(page, email: str) -> None:
+    """After clicking "Đăng nhập": when the site asks for the authenticator's code (DOST staff), type the
+    code the person's phone shows (or enrol, reading the key shown for manual entry)."""
+    from tests.conftest import second_factor_code, totp_code
+
+    page.wait_for_url(lambda url: "/account/login" not in url)
+    if "/account/2fa/setup" in page.url:
+        page.locator("input[name=code]").fill(totp_code(page.locator("#totp-secret").inner_text().strip()))
+        page.locator("main form button[type=submit]").click()
+        page.locator("#recovery-codes").wait_for()
+        page.locator("main a.btn").click()
+    elif "/account/2fa/" in page.url:
+        page.locator("input[name=code]").fill(second_factor_code(email))
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/account/2fa/" not in url)
+
+
 def open_menu(page, name="Mở menu"):
     """Open the collapsed phone menu and wait until Bootstrap's collapse transition has ended.
 

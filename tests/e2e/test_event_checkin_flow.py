@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from marketplace.events.tickets import qr_png
-from tests.e2e.conftest import ARGS, CHROMIUM
+from tests.e2e.conftest import ARGS, CHROMIUM, pass_second_factor
 from tests.events.conftest import event, make_event, organiser, register_person  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +29,7 @@ def sign_in(page, base, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    pass_second_factor(page, email)  # DOST staff: the authenticator's code
     page.wait_for_url("**/account/")
 
 

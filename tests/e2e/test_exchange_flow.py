@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.listings.services import create_listing, decide_listing, submit_listing
+from tests.e2e.conftest import pass_second_factor
 from tests.listings.conftest import NEED
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +18,7 @@ def sign_in(page, base, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    pass_second_factor(page, email)  # DOST staff: the authenticator's code
     page.wait_for_url("**/account/")
 
 

@@ -5,7 +5,9 @@
     token = ApiTokenFactory(user=admin)          # token.secret / bearer(token) for the API
 
 Rows are written directly (a factory states a fact, it does not exercise the services) and committed, so
-requests made by a test client see them. Every user's password is ``tests.conftest.PASSWORD``.
+requests made by a test client see them. Every user's password is ``tests.conftest.PASSWORD``; DOST staff
+(admin, moderator, organiser) have an authenticator enrolled with ``tests.conftest.TOTP_SECRET``
+(``second_factor=False``: none; ``second_factor=True``: a member who turned it on).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from faker import Faker
 
+from marketplace.accounts.encryption import encrypt
 from marketplace.accounts.models import (
     ApiToken,
     Membership,
@@ -23,6 +26,7 @@ from marketplace.accounts.models import (
     MembershipStatus,
     Organisation,
     OrgStatus,
+    SecondFactor,
     User,
 )
 from marketplace.accounts.passwords import hash_password
@@ -31,7 +35,7 @@ from marketplace.accounts.tax_code import check_digit
 from marketplace.extensions import db
 from marketplace.text import slugify
 from marketplace.timeutil import utcnow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TOTP_SECRET
 
 LOCALE = "vi_VN"
 fake = Faker(LOCALE)
@@ -75,6 +79,13 @@ class UserFactory(Base):
     locale = "vi"
     password_hash = factory.LazyAttribute(lambda o: hash_password(o.password) if o.password else None)
     email_verified_at = factory.LazyAttribute(lambda o: utcnow() if o.verified else None)
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        if create and (extracted if extracted is not None else user.role != "member"):
+            db.session.add(SecondFactor(user_id=user.id, secret_encrypted=encrypt(TOTP_SECRET),
+                                        confirmed_at=utcnow()))
+            db.session.commit()
 
 
 class OrganisationFactory(Base):
@@ -141,6 +152,7 @@ class ApiTokenFactory(Base):
     secret = factory.LazyFunction(lambda: "cnso_" + new_secret())
     user = factory.SubFactory(UserFactory)
     name = "test"
+    scopes = "read write"
     token_hash = factory.LazyAttribute(lambda o: digest(o.secret))
     prefix = factory.LazyAttribute(lambda o: o.secret[:12])
     expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=30))

@@ -11,7 +11,17 @@ from ...errors import ServiceError
 from ...extensions import db
 from ...signals import personal_data_requested, user_anonymised
 from ...timeutil import utcnow
-from ..models import ApiToken, Consent, EmailToken, LoginSession, Membership, MembershipRole, User
+from ..models import (
+    ApiToken,
+    Consent,
+    EmailToken,
+    LoginSession,
+    Membership,
+    MembershipRole,
+    RecoveryCode,
+    SecondFactor,
+    User,
+)
 from ..passwords import verify_password
 
 
@@ -29,13 +39,15 @@ def export_personal_data(user: User) -> dict:
     return {
         "account": {"email": user.email, "full_name": user.full_name, "phone": user.phone, "role": user.role,
                     "locale": user.locale, "created_at": _iso(user.created_at),
-                    "email_verified_at": _iso(user.email_verified_at), "last_login_at": _iso(user.last_login_at)},
+                    "email_verified_at": _iso(user.email_verified_at), "last_login_at": _iso(user.last_login_at),
+                    "two_step_verification": user.has_second_factor},
         "organisations": [{"organisation": m.organisation.legal_name, "role": m.role, "status": m.status,
                            "since": _iso(m.created_at)} for m in user.memberships],
         "consents": [{"purpose": c.purpose, "notice_version": c.notice_version, "given_at": _iso(c.given_at),
                       "withdrawn_at": _iso(c.withdrawn_at)} for c in consents],
         "api_tokens": [{"name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at),
-                        "expires_at": _iso(t.expires_at), "revoked_at": _iso(t.revoked_at)} for t in tokens],
+                        "expires_at": _iso(t.expires_at), "revoked_at": _iso(t.revoked_at), "scopes": t.scope_list}
+                       for t in tokens],
         "activity": [{"at": _iso(a.created_at), "action": a.action, "ip": a.ip} for a in activity],
         **dict(result for _receiver, result in personal_data_requested.send(user) if result),
         "exported_at": _iso(utcnow()),
@@ -62,7 +74,7 @@ def anonymise_user(user: User, *, current_password: str) -> None:
     user.phone = None
     user.password_hash = None
     user.anonymised_at = utcnow()
-    for table in (LoginSession, EmailToken, ApiToken):
+    for table in (LoginSession, EmailToken, ApiToken, RecoveryCode, SecondFactor):
         db.session.execute(delete(table).where(table.user_id == user.id))
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
     db.session.execute(AuditEntry.__table__.update().where(AuditEntry.actor_id == user.id).values(ip=None))

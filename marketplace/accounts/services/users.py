@@ -11,12 +11,12 @@ from ...audit.services import record
 from ...errors import ServiceError
 from ...extensions import db
 from ...mail.services import queue_mail
-from ...permissions import Role
+from ...permissions import ROLE_PERMISSIONS, Role
 from ...signals import user_registered
 from ...text import nfc
 from ...timeutil import utcnow
 from ...urls import external_url
-from ..models import Consent, EmailToken, LoginSession, User
+from ..models import ApiToken, Consent, EmailToken, LoginSession, User
 from ..passwords import hash_password, password_problem, verify_password
 from .tokens import digest, new_secret
 
@@ -49,27 +49,51 @@ def _email_taken(email: str) -> bool:
     return db.session.scalar(select(User.id).where(User.email == email)) is not None
 
 
-def create_user(*, email: str, password: str | None, full_name: str, role: str = Role.MEMBER.value,
-                verified: bool = False, locale: str | None = None, by=None) -> User:
-    email = normalise_email(email)
-    if password is not None:
-        check_password(password, email)
-    if _email_taken(email):
-        raise ServiceError("email_taken", str(_l("An account with this email already exists.")), field="email")
+def _add_user(*, email: str, password_hash: str | None, full_name: str, role: str, verified: bool,
+              locale: str | None, by) -> User:
     user = User(email=email, full_name=nfc(full_name).strip() or email.split("@")[0], role=Role(role).value,
-                password_hash=hash_password(password) if password else None, locale=locale,
-                email_verified_at=utcnow() if verified else None)
+                password_hash=password_hash, locale=locale, email_verified_at=utcnow() if verified else None)
     db.session.add(user)
     db.session.flush()
     record("user.created", actor=by, obj=user, role=user.role)
     return user
 
 
-def register_user(*, email: str, password: str, full_name: str, locale: str, consent: bool) -> User:
+def create_user(*, email: str, password: str | None, full_name: str, role: str = Role.MEMBER.value,
+                verified: bool = False, locale: str | None = None, by=None) -> User:
+    """An account made by an operator (CLI, demo, tests): an address already registered is refused."""
+    email = normalise_email(email)
+    if password is not None:
+        check_password(password, email)
+    if _email_taken(email):
+        raise ServiceError("email_taken", str(_l("An account with this email already exists.")), field="email")
+    return _add_user(email=email, password_hash=hash_password(password) if password else None,
+                     full_name=full_name, role=role, verified=verified, locale=locale, by=by)
+
+
+def register_user(*, email: str, password: str, full_name: str, locale: str, consent: bool,
+                  notify_owner: bool = True) -> User | None:
+    """Sign-up. It must not tell whether the address already has an account, neither by its answer nor by its
+    time: both branches hash the password and queue one mail. A new address gets its account and a
+    verification link (``User`` is returned); a registered one gets a note to its owner (``None``), unless
+    ``notify_owner`` is False (the address's hourly mail quota is used up)."""
     if not consent:
         raise ServiceError("consent_required", str(_l("You must accept the privacy notice to sign up.")),
                            field="consent", status=422)
-    user = create_user(email=email, password=password, full_name=full_name, locale=locale)
+    email = normalise_email(email)
+    check_password(password, email)
+    password_hash = hash_password(password)  # in both branches: the same time whether or not the address is known
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None:
+        if existing.is_active and notify_owner:
+            queue_mail(existing.email, "signup_existing", locale=existing.locale, name=existing.full_name,
+                       login_url=external_url("accounts.login"),
+                       reset_url=external_url("accounts.forgot_password"))
+        record("user.signup_existing", actor=None, obj=existing)
+        db.session.flush()
+        return None
+    user = _add_user(email=email, password_hash=password_hash, full_name=full_name, role=Role.MEMBER.value,
+                     verified=False, locale=locale, by=None)
     db.session.add(Consent(user_id=user.id, purpose="account",
                            notice_version=current_app.config["PRIVACY_NOTICE_VERSION"]))
     record("user.registered", actor=user, obj=user)
@@ -127,7 +151,8 @@ def request_password_reset(email: str) -> None:
     record("user.password_reset_requested", actor=user, obj=user)
 
 
-def _revoke_sessions(user: User, keep_key_hash: str | None = None) -> None:
+def revoke_login_sessions(user: User, keep_key_hash: str | None = None) -> None:
+    """Sign ``user`` out of every browser (but the one whose key hash is ``keep_key_hash``)."""
     stmt = delete(LoginSession).where(LoginSession.user_id == user.id)
     if keep_key_hash:
         stmt = stmt.where(LoginSession.key_hash != keep_key_hash)
@@ -141,7 +166,7 @@ def reset_password(secret: str, password: str) -> User:
     user.password_hash = hash_password(password)
     # Proving control of the mailbox also verifies it.
     user.email_verified_at = user.email_verified_at or utcnow()
-    _revoke_sessions(user)
+    revoke_login_sessions(user)
     db.session.execute(delete(EmailToken).where(EmailToken.user_id == user.id,
                                                  EmailToken.purpose == "reset_password",
                                                  EmailToken.used_at.is_(None)))
@@ -160,7 +185,7 @@ def change_password(user: User, *, current_password: str, new_password: str, kee
     _require_current_password(user, current_password)
     check_password(new_password, user.email)
     user.password_hash = hash_password(new_password)
-    _revoke_sessions(user, keep_key_hash=digest(keep_session) if keep_session else None)
+    revoke_login_sessions(user, keep_key_hash=digest(keep_session) if keep_session else None)
     record("user.password_changed", actor=user, obj=user)
     db.session.flush()
 
@@ -204,6 +229,14 @@ def set_user_role(user: User, role: str, *, by: User) -> None:
         raise ServiceError("own_role", str(_l("You cannot remove your own administrator role.")))
     if user.role != new_role:
         record("user.role_changed", actor=by, obj=user, old=user.role, new=new_role)
+        if ROLE_PERMISSIONS[Role(new_role)] - ROLE_PERMISSIONS[Role(user.role)]:
+            # New powers: API tokens made under the old role (perhaps without a second factor) stop working.
+            revoked = db.session.execute(
+                ApiToken.__table__.update()
+                .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                .values(revoked_at=utcnow()))
+            if revoked.rowcount:
+                record("api_token.revoked_on_role_change", actor=by, obj=user, count=revoked.rowcount)
         user.role = new_role
         db.session.flush()
 
@@ -213,7 +246,7 @@ def set_user_disabled(user: User, disabled: bool, *, by: User) -> None:
         raise ServiceError("own_account", str(_l("You cannot disable your own account.")))
     if disabled and user.disabled_at is None:
         user.disabled_at = utcnow()
-        _revoke_sessions(user)
+        revoke_login_sessions(user)
         record("user.disabled", actor=by, obj=user)
     elif not disabled and user.disabled_at is not None:
         user.disabled_at = None

@@ -17,7 +17,7 @@ from marketplace.events.checkin.services import check_in
 from marketplace.events.registration.models import Registration
 from marketplace.events.registration.services import cancel_registration
 from marketplace.timeutil import utcnow
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, pass_second_factor
 from tests.factories.events import EventFactory, RegistrationFactory
 
 HX = {"HX-Request": "true"}
@@ -200,7 +200,8 @@ def server(app, db):
 
 def signed_in(base: str, email: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=60, cookies={"cnso_lang": "en"})
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD})
+    response = pass_second_factor(client, client.post("/account/login", data={"email": email, "password": PASSWORD}),
+                                  email)  # staff: the authenticator code too
     assert response.status_code == 302, response.text
     return client
 

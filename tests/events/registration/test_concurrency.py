@@ -95,7 +95,7 @@ def _people_with_tokens(db, n: int, prefix: str) -> list[tuple[int, str]]:
     for i in range(1, n + 1):
         user = create_user(email=f"{prefix}{i}@example.vn", password=None, full_name=f"Người tham dự {i}",
                            verified=True)
-        token, secret = create_api_token(user, "concurrency test")
+        token, secret = create_api_token(user, "concurrency test", scopes=("read", "write"))
         token.last_used_at = utcnow()
         out.append((user.id, secret))
     db.session.commit()
@@ -222,7 +222,7 @@ def test_organiser_raising_capacity_during_a_burst_neither_fails_nor_oversells(d
     holding one (confirmed or offered from the waitlist), never more than the capacity."""
     event = make_event(capacity={"visitor": SEATS})
     people = _people_with_tokens(db, 150, "dongnguoi")
-    token, organiser_secret = create_api_token(organiser, "organiser")
+    token, organiser_secret = create_api_token(organiser, "organiser", scopes=("read", "write"))
     token.last_used_at = utcnow()
     db.session.commit()
     event_id = event.id
