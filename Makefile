@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app marketplace
 PORT ?= 8000
 
-.PHONY: run test install install-test translations translations-update lint bench clean
+.PHONY: demo-code run test install install-test translations translations-update lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,13 +37,17 @@ run: install
 	$(FLASK) seed demo --if-empty
 	@echo ""
 	@echo "  Chợ công nghệ số: http://127.0.0.1:$(PORT)   (Ctrl-C stops web and worker)"
-	@echo "  Demo accounts: admin@ moderator@ organiser@ institute@ business@demo.example"
+	@echo "  Demo accounts: admin@ moderator@ organiser@ institute@ business@ university@ coop@demo.example"
 	@echo "  Demo password: demo-cho-cong-nghe-2026      Dev mailbox: http://127.0.0.1:$(PORT)/dev/mail/"
+	@echo "  Staff second factor: secret CHOCONGNGHESOHUNGYENDEMO, or the current codes: make demo-code"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(FLASK) worker & \
 	  GUNICORN_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py "marketplace:create_app()" & \
 	  wait
+
+demo-code: install
+	@$(FLASK) seed demo-code
 
 test: install-test
 	@if [ "$$(id -u)" = "0" ] && [ ! -x /usr/bin/chromium ]; then \

@@ -20,6 +20,7 @@ from .accounts.models import User
 from .accounts.services import create_api_token, create_user, find_organisation
 from .accounts.services.organisations import add_member
 from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from .demo.staff import DEMO_TOTP_SECRET, demo_code
 from .errors import ServiceError
 from .extensions import db
 from .outbox.tasks import start_poller
@@ -61,12 +62,26 @@ def seed_demo_command(password: str | None, if_empty: bool) -> None:
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("Database not empty: demo data not loaded.")
         return
+    production = current_app.config["ENV_NAME"] == "production"
     with unit_of_work(refusals=(Exception,)):  # whatever stops the seeding, nothing of it is kept
-        created = seed_demo(password or DEMO_PASSWORD)
+        created = seed_demo(password or DEMO_PASSWORD, enrol_staff=not production)
     click.echo(f"Demo data: {created}")
     click.echo(f"Demo accounts (password: {password or DEMO_PASSWORD}):")
     for email, _name, role, _org in DEMO_ACCOUNTS:
         click.echo(f"  {email:28} {role}")
+    if not production:
+        click.echo(f"Staff sign in with a second factor: demo secret {DEMO_TOTP_SECRET} "
+                   "(or: flask --app marketplace seed demo-code)")
+
+
+@seed.command("demo-code")
+def demo_code_command() -> None:
+    """Print the current two-step verification code of each demo staff account."""
+    for email, _name, _role, _org in DEMO_ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        code = demo_code(user) if user is not None else None
+        if code:
+            click.echo(f"{email:28} {code}")
 
 
 @click.command("create-admin")

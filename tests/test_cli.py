@@ -85,6 +85,25 @@ def test_seed_demo_password_option(app, cli, db):
     assert not _can_sign_in(app, "moderator@demo.example", DEMO_PASSWORD)
 
 
+def test_demo_staff_sign_in_with_the_published_demo_second_factor(app, cli, db):
+    import pyotp
+
+    from marketplace.demo.staff import DEMO_TOTP_SECRET
+
+    assert cli("seed", "demo").exit_code == 0
+    result = cli("seed", "demo-code")
+    assert result.exit_code == 0, result.output
+    codes = dict(line.split() for line in result.output.strip().splitlines())
+    assert set(codes) == {"admin@demo.example", "moderator@demo.example", "organiser@demo.example"}
+    assert all(re.fullmatch(r"\d{6}", code) for code in codes.values())
+    assert pyotp.TOTP(DEMO_TOTP_SECRET).verify(codes["moderator@demo.example"], valid_window=1)
+    browser = app.test_client()
+    asked = browser.post("/account/login", data={"email": "moderator@demo.example", "password": DEMO_PASSWORD})
+    assert asked.status_code == 302 and asked.location.startswith("/account/2fa/")
+    assert browser.post("/account/2fa/", data={"code": codes["moderator@demo.example"]}).status_code == 302
+    assert browser.get("/moderation/").status_code == 200  # a staff page: the second factor was accepted
+
+
 # --- create-admin ---------------------------------------------------------------------------------------
 
 def test_create_admin_reads_password_from_stdin(app, cli, db):

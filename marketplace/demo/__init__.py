@@ -14,6 +14,7 @@ from ..reference.services import load_reference_data
 from .events import seed_events
 from .ip_assets import seed_ip_assets
 from .listings import seed_listings
+from .staff import enrol_demo_staff
 
 DEMO_PASSWORD = "demo-cho-cong-nghe-2026"
 
@@ -73,7 +74,9 @@ def _commune(label: str) -> str | None:
                                                               ReferenceCode.label_vi == label))
 
 
-def seed_demo(password: str = DEMO_PASSWORD) -> dict[str, int]:
+def seed_demo(password: str = DEMO_PASSWORD, *, enrol_staff: bool = True) -> dict[str, int]:
+    """Load the demo. ``enrol_staff``: staff accounts get the published demo second factor (never in
+    production, where staff enrol their own authenticator app)."""
     load_reference_data()
     created = {"users": 0, "organisations": 0}
     admin = db.session.scalar(select(User).where(User.email == "admin@demo.example"))
@@ -104,6 +107,9 @@ def seed_demo(password: str = DEMO_PASSWORD) -> dict[str, int]:
         orgs[key] = org
         created["organisations"] += 1
     db.session.flush()
+    if enrol_staff:
+        staff = db.session.scalars(select(User).where(User.email.in_([e for e, *_ in DEMO_ACCOUNTS]))).all()
+        enrol_demo_staff(staff)
     owners = {key: db.session.scalar(select(User).where(User.email == f"{key}@demo.example"))
               for key in ("institute", "business", "university", "coop")}
     owners["dost"] = admin
