@@ -241,12 +241,14 @@ class BaseEngine:
                    highlights=highlights)
 
     # -- matching -------------------------------------------------------------------------------------
-    def similar(self, text: str, *, types: list[str], exclude_ids: Iterable[str] = (),
-                limit: int = 20) -> list[tuple[str, float, list[str]]]:
+    def similar(self, text: str, *, types: list[str], exclude_ids: Iterable[str] = (), limit: int = 20,
+                within_ids: Iterable[str] | None = None) -> list[tuple[str, float, list[str]]]:
         """Documents about the same things as ``text``: ``(id, similarity 0–1, shared phrases)``, most
-        similar first (see :mod:`marketplace.search.similarity`)."""
+        similar first (see :mod:`marketplace.search.similarity`); ``within_ids`` restricts the candidates
+        (the similarity of one given pair)."""
         return similarity.similar(self, text, types=list(types or ()),
-                                  exclude_ids=[an.clean(i) for i in exclude_ids], limit=limit)
+                                  exclude_ids=[an.clean(i) for i in exclude_ids], limit=limit,
+                                  within_ids=None if within_ids is None else [an.clean(i) for i in within_ids])
 
     def similar_to(self, doc_id: str, *, types: list[str], limit: int = 6) -> list[tuple[str, float, list[str]]]:
         """``similar`` for an indexed document, from its stored text (no database): what a worker stores as

@@ -5,7 +5,8 @@ tf × idf with the index's pair document frequencies; pairs found in no document
 corpus of 20+ documents, or holding a number ("500 kg") are skipped; the
 ``SIMILAR_TERMS`` best are kept. Acronyms and model names written in capitals ("ERP", "OEE", "PLC") count as
 key terms on their own. A document matches if it holds any key phrase; its similarity is the share of the
-text's key weight it holds (0–1, comparable across texts), so "strong" can be an absolute threshold.
+text's key weight it holds (0–1, comparable across texts; halved when it holds a single key phrase), so
+"strong" can be an absolute threshold.
 Shared phrases are returned as the text spells them, strongest first, chained into longer phrases when
 they follow each other in the text ("tôm thẻ", "thẻ chân", "chân trắng" → "tôm thẻ chân trắng").
 """
@@ -21,6 +22,7 @@ from .base import MAX_PER_PAGE
 from .planner import AnyOf, T
 
 SIMILAR_TERMS = 20
+MIN_SHARED = 2
 CANDIDATE_FACTOR = 3
 ACRONYM_RE = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
 
@@ -61,15 +63,18 @@ def key_terms(engine, text: str) -> tuple[list[tuple[str, str, float]], dict[str
     return weighted[:SIMILAR_TERMS], display, cased
 
 
-def similar(engine, text: str, *, types, exclude_ids, limit: int) -> list[tuple[str, float, list[str]]]:
+def similar(engine, text: str, *, types, exclude_ids, limit: int,
+            within_ids: list[str] | None = None) -> list[tuple[str, float, list[str]]]:
     limit = max(1, min(int(limit), MAX_PER_PAGE))
     weighted, display, _cased = key_terms(engine, text)
-    if not weighted:
+    if not weighted or within_ids == []:
         return []
     total = sum(w for _, _, w in weighted)
     tree = AnyOf(tuple(T(field, term, w) for field, term, w in weighted))
-    rows = engine.search_tree(tree, {"type": list(types)} if types else {}, list(exclude_ids),
-                              limit * CANDIDATE_FACTOR)
+    filters = {"type": list(types)} if types else {}
+    if within_ids is not None:
+        filters["id"] = within_ids
+    rows = engine.search_tree(tree, filters, list(exclude_ids), limit * CANDIDATE_FACTOR)
     out = []
     for store, score in rows:
         held = document_terms(store)
@@ -77,6 +82,8 @@ def similar(engine, text: str, *, types, exclude_ids, limit: int) -> list[tuple[
         if not shared:
             continue
         share = sum(w for _, _, w in shared) / total
+        if len(shared) < MIN_SHARED:  # one rare phrase in common ("chuỗi siêu thị") is not a topic in common
+            share /= 2
         out.append((store["id"], round(share, 4), float(score), phrases([t for _, t, _ in shared], display)))
     out.sort(key=lambda r: (-r[1], -r[2], r[0]))
     return [(doc_id, share, names) for doc_id, share, _score, names in out[:limit]]
