@@ -84,7 +84,7 @@ def run(backend: str, judged, show: bool) -> dict:
                     if g == 2:
                         wanted += 1
                         found += any(t.startswith(prefix2) for t in titles)
-                for title, score, g, reasons in got:
+                for title, score, g, _reasons in got:
                     scored.append((score, g))
                     if score >= services.STRONG:
                         strong += 1

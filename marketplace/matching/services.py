@@ -34,8 +34,8 @@ STRONG = 65
 MINIMUM = 30
 CANDIDATES = 50
 TEXT_POINTS = 60
-TEXT_FULL_SHARE = 0.35  # holding this share of the other listing's key phrases earns all TEXT_POINTS
-GATE_SHARE = 0.15  # structured fits count fully from this share on, proportionally below it
+TEXT_FULL_SHARE = 0.5  # holding this share of the other listing's key phrases earns all TEXT_POINTS
+GATE_SHARE = 0.2  # structured fits count fully from this share on, proportionally below it
 MAX_PHRASES = 6
 
 # need.cooperation_forms → offer transfer forms or kinds that can satisfy it

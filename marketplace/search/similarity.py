@@ -1,8 +1,9 @@
 """Documents about the same things as a text: shared phrases weighted by rarity, not shared syllables.
 
 Key phrases of the text are its adjacent syllable pairs (inside punctuation-free runs, folded), weighted by
-tf × idf with the index's pair document frequencies; pairs found in no document, in more than half of a
-corpus of 20+ documents, or holding a number ("500 kg") are skipped; the
+tf × idf with the pair document frequencies of the rest of the index (the excluded documents, i.e. the
+listing itself, do not count); pairs found in no other document, in more than half of a corpus of 20+
+documents, or holding a number ("500 kg") are skipped; the
 ``SIMILAR_TERMS`` best are kept. Acronyms and model names written in capitals ("ERP", "OEE", "PLC") count as
 key terms on their own. A document matches if it holds any key phrase; its similarity is the share of the
 text's key weight it holds (0–1, comparable across texts; halved when it holds a single key phrase), so
@@ -27,8 +28,11 @@ CANDIDATE_FACTOR = 3
 ACRONYM_RE = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
 
 
-def key_terms(engine, text: str) -> tuple[list[tuple[str, str, float]], dict[str, str], list[list[str]]]:
-    """``(field, term, weight)`` key terms, the display form of each term, and the text's cased runs."""
+def key_terms(engine, text: str, exclude_ids=()) -> tuple[list[tuple[str, str, float]], dict[str, str], list[list[str]]]:
+    """``(field, term, weight)`` key terms, the display form of each term, and the text's cased runs.
+
+    Document frequencies are those of the rest of the index: an excluded document (the listing whose text
+    this is) does not count, so phrases only the text itself holds are not key terms."""
     text = an.clean(text)
     cased = _cased_segments(text)
     tf: Counter[tuple[str, str]] = Counter()
@@ -49,13 +53,16 @@ def key_terms(engine, text: str) -> tuple[list[tuple[str, str, float]], dict[str
             term = an.fold_word(word.lower())
             tf[("text_f", term)] += 1
             display.setdefault(term, word)
-    n = engine.doc_count()
-    if not tf or not n:
+    own = [document_terms(store) for store, _ in
+           engine.search_tree(AnyOf(tuple(T("id", i) for i in exclude_ids)), {}, [], len(exclude_ids))] \
+        if exclude_ids and tf else []
+    n = engine.doc_count() - len(own)
+    if not tf or n <= 0:
         return [], display, cased
     weighted = []
     for (field, term), count in tf.items():
-        df = engine.doc_freq(field, term)
-        if df == 0 or (n >= 20 and df > n / 2):
+        df = engine.doc_freq(field, term) - sum(1 for held in own if term in held)
+        if df <= 0 or (n >= 20 and df > n / 2):
             continue
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         weighted.append((field, term, (1 + math.log(count)) * idf))
@@ -66,7 +73,7 @@ def key_terms(engine, text: str) -> tuple[list[tuple[str, str, float]], dict[str
 def similar(engine, text: str, *, types, exclude_ids, limit: int,
             within_ids: list[str] | None = None) -> list[tuple[str, float, list[str]]]:
     limit = max(1, min(int(limit), MAX_PER_PAGE))
-    weighted, display, _cased = key_terms(engine, text)
+    weighted, display, _cased = key_terms(engine, text, exclude_ids)
     if not weighted or within_ids == []:
         return []
     total = sum(w for _, _, w in weighted)
