@@ -257,4 +257,6 @@ class BaseEngine:
         rows, _ = self._search(planner.T("id", doc_id), {}, [], "relevance", 0, 1, count=False)
         if not rows:
             return []
-        return self.similar(an.stored_text(rows[0][0]), types=types, exclude_ids=[doc_id], limit=limit)
+        store = rows[0][0]
+        text = "\n".join(store.get(k) or "" for k in ("title", "title", "summary", "body"))  # not the org name
+        return self.similar(text, types=types, exclude_ids=[doc_id], limit=limit)

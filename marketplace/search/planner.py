@@ -128,7 +128,10 @@ def _spans(engine, seg, folded, trusted, two):
             if spelt is not None:
                 candidates.append((PLACE_SCORE + n / 100, i, i + n, spelt))
     threshold = JOIN_SHARE_TWO if two else (JOIN_SHARE if trusted else JOIN_SHARE_FOLDED)
+    place_spans = {(start, end) for _, start, end, _ in candidates}
     for i in range(len(seg) - 1):
+        if (i, i + 2) in place_spans:  # read as the place, even when the index has "đa năng"
+            continue
         share = cohesion(engine, seg[i], seg[i + 1], trusted)
         if share >= threshold:
             candidates.append((share, i, i + 2, None))

@@ -6,8 +6,8 @@ listing itself, do not count); pairs found in no other document, in more than ha
 documents, or holding a number ("500 kg") are skipped; the
 ``SIMILAR_TERMS`` best are kept. Acronyms and model names written in capitals ("ERP", "OEE", "PLC") count as
 key terms on their own. A document matches if it holds any key phrase; its similarity is the share of the
-text's key weight it holds (0–1, comparable across texts; halved when it holds a single key phrase), so
-"strong" can be an absolute threshold.
+text's key weight it holds (0–1, comparable across texts; at most ``SINGLE_PHRASE_SHARE`` when it holds a
+single key phrase), so "strong" can be an absolute threshold.
 Shared phrases are returned as the text spells them, strongest first, chained into longer phrases when
 they follow each other in the text ("tôm thẻ", "thẻ chân", "chân trắng" → "tôm thẻ chân trắng").
 """
@@ -24,6 +24,7 @@ from .planner import AnyOf, T
 
 SIMILAR_TERMS = 20
 MIN_SHARED = 2
+SINGLE_PHRASE_SHARE = 0.08
 CANDIDATE_FACTOR = 3
 ACRONYM_RE = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
 
@@ -90,7 +91,7 @@ def similar(engine, text: str, *, types, exclude_ids, limit: int,
             continue
         share = sum(w for _, _, w in shared) / total
         if len(shared) < MIN_SHARED:  # one rare phrase in common ("chuỗi siêu thị") is not a topic in common
-            share /= 2
+            share = min(share / 2, SINGLE_PHRASE_SHARE)
         out.append((store["id"], round(share, 4), float(score), phrases([t for _, t, _ in shared], display)))
     out.sort(key=lambda r: (-r[1], -r[2], r[0]))
     return [(doc_id, share, names) for doc_id, share, _score, names in out[:limit]]
