@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.listings.conftest import OFFER, business, institute, moderator, publish  # noqa: F401  (shared fixtures)
+from tests.listings.conftest import OFFER
 
 
 def test_facets_show_labels_never_codes(client, db, institute, business, publish):
