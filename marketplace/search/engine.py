@@ -57,6 +57,7 @@ from .suggest import suggest
 SUGGEST_BELOW = 3
 SNIPPET_CHARS = 300
 WRITE_TIMEOUT = 30.0
+PLAN_CACHE_SIZE = 20_000
 
 _LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -137,6 +138,17 @@ class BaseEngine:
 
     def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
         return self._terms_with_prefix(field, prefix)
+
+    def cached(self, key, compute):
+        """``compute()`` memoised until the index changes (the backends' ``_stamp`` moves on every commit)."""
+        generation = getattr(self, "_stamp", None)
+        cache = self.__dict__.get("_plan_cache")
+        if cache is None or cache[0] != generation or len(cache[1]) > PLAN_CACHE_SIZE:
+            cache = (generation, {})
+            self._plan_cache = cache
+        if key not in cache[1]:
+            cache[1][key] = compute()
+        return cache[1][key]
 
     def search_tree(self, tree, filters: dict[str, list[str]], exclude_ids: list[str], limit: int):
         rows, _ = self._search(tree, filters, exclude_ids, "relevance", 0, limit, count=False)

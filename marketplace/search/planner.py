@@ -129,10 +129,13 @@ def _spans(engine, seg, folded, trusted, two):
                 candidates.append((PLACE_SCORE + n / 100, i, i + n, spelt))
     threshold = JOIN_SHARE_TWO if two else (JOIN_SHARE if trusted else JOIN_SHARE_FOLDED)
     place_spans = {(start, end) for _, start, end, _ in candidates}
-    for i in range(len(seg) - 1):
-        if (i, i + 2) in place_spans:  # read as the place, even when the index has "đa năng"
-            continue
-        share = cohesion(engine, seg[i], seg[i + 1], trusted)
+    pairs = [i for i in range(len(seg) - 1) if (i, i + 2) not in place_spans]  # a place reads as the place
+    lower = {i: cohesion(engine, seg[i], seg[i + 1], trusted, exact=False) for i in pairs}
+    for i in pairs:
+        # the exact share decides a join below the threshold, and the order between overlapping joins
+        overlap = lower.get(i - 1, 0) >= threshold or lower.get(i + 1, 0) >= threshold
+        share = lower[i] if lower[i] >= threshold and not overlap else \
+            (cohesion(engine, seg[i], seg[i + 1], trusted) if lower[i] else 0.0)
         if share >= threshold:
             candidates.append((share, i, i + 2, None))
     taken = [False] * len(seg)
@@ -147,20 +150,26 @@ def _spans(engine, seg, folded, trusted, two):
     return sorted(chosen)
 
 
-def cohesion(engine, a: str, b: str, trusted: bool) -> float:
-    """Among documents holding both syllables, the share holding them side by side (0 when never)."""
-    if trusted:
-        adjacent = engine.doc_freq("phrase", an.pair(a, b))
+def cohesion(engine, a: str, b: str, trusted: bool, exact: bool = True) -> float:
+    """Among documents holding both syllables, the share holding them side by side (0 when never).
+
+    Documents holding both are at most the smaller document frequency, so ``adjacent / min(df)`` is a lower
+    bound, returned when ``exact`` is false (no count: the count is the costly part on Whoosh). Cached per
+    index generation (``engine.cached``)."""
+    syl_field, pair_field = ("text", "phrase") if trusted else ("text_f", "phrase_f")
+    if not trusted:
+        a, b = an.fold_word(a), an.fold_word(b)
+
+    def compute() -> float:
+        adjacent = engine.doc_freq(pair_field, an.pair(a, b))
         if not adjacent:
             return 0.0
-        both = engine.count(AllOf((T("text", a), T("text", b))))
-    else:
-        fa, fb = an.fold_word(a), an.fold_word(b)
-        adjacent = engine.doc_freq("phrase_f", an.pair(fa, fb))
-        if not adjacent:
-            return 0.0
-        both = engine.count(AllOf((T("text_f", fa), T("text_f", fb))))
-    return adjacent / max(both, adjacent)
+        if not exact:
+            return adjacent / max(adjacent, min(engine.doc_freq(syl_field, a), engine.doc_freq(syl_field, b)))
+        both = engine.count(AllOf((T(syl_field, a), T(syl_field, b))))
+        return adjacent / max(both, adjacent)
+
+    return engine.cached(("cohesion", trusted, exact, a, b), compute)
 
 
 def make_plan(engine, segs: list[list[str]], filters: dict[str, list[str]]) -> Plan:
