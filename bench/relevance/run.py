@@ -47,8 +47,10 @@ def main() -> None:
             shutil.rmtree(tmp, ignore_errors=True)
         report[backend] = rows
         s = summary(rows)
+        ms = sorted(r["ms"] for r in rows)
         print(f"\n== {backend}: {s['queries']} queries  nDCG@10 {s['ndcg@10']:.3f}  P@5 {s['p@5']:.3f}  "
-              f"bad@3 {s['bad@3']:.3f}  unjudged in top 10: {s['unjudged']}")
+              f"bad@3 {s['bad@3']:.3f}  unjudged in top 10: {s['unjudged']}  "
+              f"(search ms p50 {ms[len(ms) // 2]:.1f}, p95 {ms[int(len(ms) * 0.95)]:.1f}; first query cold)")
         for tag in TAGS:
             t = summary(rows, tag)
             if t["queries"]:

@@ -4,8 +4,9 @@ Syllables are runs of Unicode letters and digits (``[^\\W_]+``, the same split a
 tokenizer), lower-cased, never stemmed, no stop words; the tone mark of ``oa``/``oe``/``uy`` rhymes is put in
 one place (``hóa`` and ``hoá`` are the same syllable, see :func:`canonical_tone`). Every text is indexed as
 syllables as typed (``title``, ``text``) and folded with :func:`marketplace.text.fold` (``title_f``,
-``text_f``), and as **adjacent syllable pairs** (``phrase``, ``phrase_f``: ``"nước_mắm"``, ``"nuoc_mam"``;
-``title_phrase``: the folded pairs of the title).
+``text_f``), and as **adjacent syllable pairs**, folded (``phrase_f``: ``"nuoc_mam"``; ``title_phrase``: those
+of the title). Pairs are indexed folded only: a Whoosh index pays about 180 bytes per distinct term, and exact
+pairs doubled the distinct terms; exact diacritics of a phrase are checked on its syllables instead.
 Vietnamese words are mostly two syllables or more, so a pair is how the index knows a word; pairs never
 cross punctuation or a line break (see :func:`segments`).
 """
@@ -217,7 +218,6 @@ def doc_fields(doc: SearchDocument) -> dict:
         "text": " ".join(text_words),
         "title_f": " ".join(fold_word(w) for w in title_words),
         "text_f": " ".join(fold_word(w) for w in text_words),
-        "phrase": " ".join(pairs(text_segs)),
         "phrase_f": " ".join(pairs(text_segs, folded=True)),
         "title_phrase": " ".join(pairs(title_segs, folded=True)),
         "published": _epoch(doc.published_at),

@@ -156,12 +156,12 @@ def cohesion(engine, a: str, b: str, trusted: bool, exact: bool = True) -> float
     Documents holding both are at most the smaller document frequency, so ``adjacent / min(df)`` is a lower
     bound, returned when ``exact`` is false (no count: the count is the costly part on Whoosh). Cached per
     index generation (``engine.cached``)."""
-    syl_field, pair_field = ("text", "phrase") if trusted else ("text_f", "phrase_f")
+    syl_field = "text" if trusted else "text_f"
     if not trusted:
         a, b = an.fold_word(a), an.fold_word(b)
 
     def compute() -> float:
-        adjacent = engine.doc_freq(pair_field, an.pair(a, b))
+        adjacent = engine.doc_freq("phrase_f", an.pair(an.fold_word(a), an.fold_word(b)))
         if not adjacent:
             return 0.0
         if not exact:
@@ -194,8 +194,7 @@ def make_plan(engine, segs: list[list[str]], filters: dict[str, list[str]]) -> P
 def _doc_freq(engine, w: Word) -> int:
     if len(w.exact) == 1:
         return engine.doc_freq("text" if w.trusted else "text_f", w.exact[0] if w.trusted else w.folded[0])
-    return min(engine.doc_freq("phrase" if w.trusted else "phrase_f", pe if w.trusted else pf)
-               for pe, pf in w.pairs())
+    return min(engine.doc_freq("phrase_f", pf) for _pe, pf in w.pairs())
 
 
 def relaxed_plans(plan: Plan) -> list[tuple[Plan, bool]]:
@@ -244,9 +243,14 @@ def word_clause(w: Word):
 
 
 def pair_clause(pe: str, pf: str, trusted: bool, boost: float = PHRASE_BOOST):
-    if trusted:
-        return AnyOf((T("phrase", pe, boost),) + ((T("phrase", pf, boost / 2),) if pf != pe else ()))
-    return AnyOf((T("phrase_f", pf, boost), T("phrase", pe, boost / 2)))
+    """The pair as a phrase (folded pairs are indexed); a trusted pair also needs each syllable as spelt, or
+    typed without diacritics, somewhere in the document."""
+    phrase = T("phrase_f", pf, boost)
+    if not trusted:
+        return phrase
+    checks = [word_clause(Word((e,), (f,), True))  # scored as syllables: exact diacritics above none
+              for e, f in zip(pe.split(an.PAIR_JOIN), pf.split(an.PAIR_JOIN), strict=False)]
+    return AllOf((phrase, *checks))
 
 
 def text_tree(plan: Plan):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -110,11 +111,13 @@ def score_ranking(ranked: list[str], grades: dict[str, int], k: int = 10) -> dic
 def evaluate(engine: SearchEngine, judged: list[Judged], *, k: int = 10) -> list[dict]:
     rows = []
     for j in judged:
+        started = time.perf_counter()
         res = engine.search(SearchQuery(q=j.query, types=list(SEARCH_TYPES), per_page=k))
+        ms = (time.perf_counter() - started) * 1000
         ranked = [h.id for h in res.hits]
         row = score_ranking(ranked, j.grades, k)
         row.update(query=j.query, tags=j.tags, ranked=ranked, total=res.total, suggestion=res.suggestion,
-                   relaxed=bool(getattr(res, "relaxed", False)))
+                   relaxed=bool(getattr(res, "relaxed", False)), ms=ms)
         rows.append(row)
     return rows
 

@@ -38,7 +38,6 @@ def _schema():
     sb.add_text_field("text", tokenizer_name="vi_exact", index_option="freq")
     sb.add_text_field("title_f", tokenizer_name="vi_fold", index_option="freq")
     sb.add_text_field("text_f", tokenizer_name="vi_fold", index_option="freq")
-    sb.add_text_field("phrase", tokenizer_name="vi_pair", index_option="freq")
     sb.add_text_field("phrase_f", tokenizer_name="vi_pair", index_option="freq")
     sb.add_text_field("title_phrase", tokenizer_name="vi_pair", index_option="freq")
     sb.add_integer_field("published", indexed=True, fast=True)
@@ -146,7 +145,7 @@ class TantivyEngine(BaseEngine):
         for key, values in d["facets"].items():
             for v in values:
                 doc.add_text(key, v)
-        for name in ("title", "text", "title_f", "text_f", "phrase", "phrase_f", "title_phrase"):
+        for name in ("title", "text", "title_f", "text_f", "phrase_f", "title_phrase"):
             doc.add_text(name, d[name])
         doc.add_integer("published", d["published"])
         doc.add_integer("deadline", d["deadline"])

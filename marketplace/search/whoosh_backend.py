@@ -62,7 +62,7 @@ def _schema() -> Schema:
         id=ID(unique=True), reference=ID(),
         title=TEXT(analyzer=exact, phrase=False), text=TEXT(analyzer=exact, phrase=False),
         title_f=TEXT(analyzer=folded, phrase=False), text_f=TEXT(analyzer=folded, phrase=False),
-        phrase=TEXT(analyzer=pairs, phrase=False), phrase_f=TEXT(analyzer=pairs, phrase=False),
+        phrase_f=TEXT(analyzer=pairs, phrase=False),
         title_phrase=TEXT(analyzer=pairs, phrase=False),
         published=NUMERIC(int, bits=64, signed=True, sortable=True),
         deadline=NUMERIC(int, bits=32, signed=True, sortable=True),
@@ -141,7 +141,7 @@ class WhooshEngine(BaseEngine):
                     facets = {k: ",".join(v) for k, v in d["facets"].items() if v}
                     w.update_document(id=d["id"], reference=d["reference"], title=d["title"],
                                       text=d["text"], title_f=d["title_f"], text_f=d["text_f"],
-                                      phrase=d["phrase"], phrase_f=d["phrase_f"], title_phrase=d["title_phrase"],
+                                      phrase_f=d["phrase_f"], title_phrase=d["title_phrase"],
                                       published=d["published"], deadline=d["deadline"], store=d["store"],
                                       **facets)
             except BaseException:
