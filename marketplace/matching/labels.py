@@ -11,7 +11,7 @@ from ..reference.services import label_for
 def reason_text(reason: dict) -> str:
     code = reason.get("code")
     if code == "terms":
-        return _("Shared terms: %(terms)s", terms=", ".join(reason["terms"]))
+        return _("Both are about: %(terms)s", terms=", ".join(reason["terms"]))
     if code == "st_fields":
         return _("Same S&T field: %(fields)s", fields="; ".join(label_for("st_field", c) for c in reason["codes"]))
     if code == "sectors":

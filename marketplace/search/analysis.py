@@ -1,14 +1,21 @@
-"""Text handling shared by both engines: tokens, folding, stored fields, highlighting, edit distance.
+"""Text handling shared by both engines: syllables, phrases, folding, stored fields, highlighting, edit distance.
 
-Tokens are runs of Unicode letters and digits (``[^\\W_]+``, the same split as tantivy's ``simple``
-tokenizer), lower-cased, never stemmed, no stop words. Every text is indexed twice: as typed (``title``,
-``text``) and folded with :func:`marketplace.text.fold` (``title_f``, ``text_f``).
+Syllables are runs of Unicode letters and digits (``[^\\W_]+``, the same split as tantivy's ``simple``
+tokenizer), lower-cased, never stemmed, no stop words; the tone mark of ``oa``/``oe``/``uy`` rhymes is put in
+one place (``hóa`` and ``hoá`` are the same syllable, see :func:`canonical_tone`). Every text is indexed as
+syllables as typed (``title``, ``text``) and folded with :func:`marketplace.text.fold` (``title_f``,
+``text_f``), and as **adjacent syllable pairs**, folded (``phrase_f``: ``"nuoc_mam"``; ``title_phrase``: those
+of the title). Pairs are indexed folded only: a Whoosh index pays about 180 bytes per distinct term, and exact
+pairs doubled the distinct terms; exact diacritics of a phrase are checked on its syllables instead.
+Vietnamese words are mostly two syllables or more, so a pair is how the index knows a word; pairs never
+cross punctuation or a line break (see :func:`segments`).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -17,6 +24,9 @@ from ..text import fold, nfc
 from .base import FACET_KEYS, SearchDocument
 
 WORD_RE = re.compile(r"[^\W_]+")
+#: A break between two syllables: anything but spaces (punctuation, a line break...) ends a phrase.
+BREAK_RE = re.compile(r"[^ \t\u00a0]")
+PAIR_JOIN = "_"
 REFERENCE_RE = re.compile(r"^(CB|NC|TS|SK)-\d{2}-\d{4}-\d{5}$", re.IGNORECASE)
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
@@ -46,9 +56,66 @@ def _has_surrogate(value: str) -> bool:
     return False
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_RE = re.compile(rf"^(.*?)(o|u)([{_TONES}])(a|e|y)$")
+
+
+@lru_cache(maxsize=200_000)
+def canonical_tone(word: str) -> str:
+    """One spelling for the two tone-mark placements of ``oa``, ``oe``, ``uy`` at the end of a syllable:
+    ``hóa``/``hoá``, ``thủy``/``thuỷ``, ``khỏe``/``khoẻ`` all become the new-style ``hoá``, ``thuỷ``, ``khoẻ``
+    (Quyết định 1989/QĐ-BGDĐT). Other syllables are returned unchanged."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    m = _TONE_RE.match(decomposed)
+    if not m or (m.group(2) == "u" and m.group(4) != "y") or (m.group(2) == "o" and m.group(4) == "y"):
+        return word
+    if m.group(2) == "u" and m.group(1).endswith("q"):
+        return word  # "qu" + "ý": the u belongs to the onset
+    return unicodedata.normalize("NFC", m.group(1) + m.group(2) + m.group(4) + m.group(3))
+
+
 def words(text: str) -> list[str]:
-    """As-typed tokens: lower-cased runs of letters/digits, over-long ones dropped."""
-    return [w for w in WORD_RE.findall(text.lower()) if len(w) <= MAX_TOKEN_CHARS]
+    """As-typed syllables: lower-cased runs of letters/digits in canonical tone spelling, over-long ones
+    dropped."""
+    return [canonical_tone(w) for w in WORD_RE.findall(text.lower()) if len(w) <= MAX_TOKEN_CHARS]
+
+
+def segments(text: str) -> list[list[str]]:
+    """The syllables of ``text`` (as :func:`words`) in runs that punctuation and line breaks separate:
+    ``"Máy sấy, nông sản"`` → ``[["máy", "sấy"], ["nông", "sản"]]``. Phrases are pairs inside one run."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    last_end = 0
+    for m in WORD_RE.finditer(text.lower()):
+        if current and BREAK_RE.search(text, last_end, m.start()):
+            out.append(current)
+            current = []
+        last_end = m.end()
+        w = m.group()
+        if len(w) > MAX_TOKEN_CHARS:
+            if current:
+                out.append(current)
+            current = []
+            continue
+        current.append(canonical_tone(w))
+    if current:
+        out.append(current)
+    return out
+
+
+def pair(a: str, b: str) -> str:
+    return f"{a}{PAIR_JOIN}{b}"
+
+
+def pairs(segs: list[list[str]], folded: bool = False) -> list[str]:
+    """Adjacent syllable pairs of :func:`segments` output (folded with :func:`fold_word` when asked)."""
+    out = []
+    for seg in segs:
+        seq = [fold_word(w) for w in seg] if folded else seg
+        out.extend(pair(a, b) for a, b in zip(seq, seq[1:], strict=False))
+    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -63,7 +130,7 @@ def folded_words(text: str) -> str:
 
 
 def query_terms(q: str) -> list[tuple[str, str]]:
-    """``(exact, folded)`` pairs of a user query, de-duplicated, at most ``MAX_QUERY_TERMS``."""
+    """``(exact, folded)`` syllables of a user query, de-duplicated, at most ``MAX_QUERY_TERMS``."""
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
     for w in words(clean(q)[:MAX_QUERY_CHARS]):
@@ -74,6 +141,21 @@ def query_terms(q: str) -> list[tuple[str, str]]:
         if len(out) >= MAX_QUERY_TERMS:
             break
     return out
+
+
+def query_segments(q: str) -> list[list[str]]:
+    """The syllable runs of a user query (as :func:`segments`), at most ``MAX_QUERY_TERMS`` syllables."""
+    out, count = [], 0
+    for seg in segments(clean(q)[:MAX_QUERY_CHARS]):
+        seg = seg[: MAX_QUERY_TERMS - count]
+        if seg:
+            out.append(seg)
+            count += len(seg)
+    return out
+
+
+def is_accented(word: str) -> bool:
+    return fold_word(word) != word
 
 
 def is_reference(q: str) -> bool:
@@ -124,14 +206,20 @@ def doc_fields(doc: SearchDocument) -> dict:
     body = clean(doc.body)
     extra = "\n".join(clean(x) for x in (doc.title_en, doc.org_name, *(doc.keywords or ())) if x)
     alltext = "\n".join(x for x in (title, extra, summary, body) if x)
+    title_segs, text_segs = segments(title), segments(alltext)
+    title_words = [w for seg in title_segs for w in seg]
+    text_words = [w for seg in text_segs for w in seg]
     return {
         "id": clean(doc.id),
         "type": clean(doc.type),
         "reference": clean(doc.reference).strip().lower(),
-        "title": title,
-        "text": alltext,
-        "title_f": folded_words(title),
-        "text_f": folded_words(alltext),
+        # pre-tokenised (canonical tone spelling): the engines only split on spaces and lower-case
+        "title": " ".join(title_words),
+        "text": " ".join(text_words),
+        "title_f": " ".join(fold_word(w) for w in title_words),
+        "text_f": " ".join(fold_word(w) for w in text_words),
+        "phrase_f": " ".join(pairs(text_segs, folded=True)),
+        "title_phrase": " ".join(pairs(title_segs, folded=True)),
         "published": _epoch(doc.published_at),
         "deadline": _day(doc.deadline),
         # every facet key is the name of the attribute it is read from (see ``base.FILTER_KEYS``)

@@ -7,7 +7,7 @@ through :class:`marketplace.search.engine.BaseEngine`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
@@ -100,6 +100,8 @@ class SearchResults:
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    #: No document has every word of the query: the hits have most of them (say so on the page).
+    relaxed: bool = False
 
 
 @runtime_checkable
@@ -112,8 +114,10 @@ class SearchEngine(Protocol):
 
     def search(self, query: SearchQuery) -> SearchResults: ...
 
-    def similar(self, text: str, *, types: list[str], exclude_ids: Iterable[str] = (),
-                limit: int = 20) -> list[tuple[str, float, list[str]]]: ...
+    def similar(self, text: str, *, types: list[str], exclude_ids: Iterable[str] = (), limit: int = 20,
+                within_ids: Iterable[str] | None = None) -> list[tuple[str, float, list[str]]]: ...
+
+    def similar_to(self, doc_id: str, *, types: list[str], limit: int = 6) -> list[tuple[str, float, list[str]]]: ...
 
     def clear(self) -> None: ...
 
@@ -122,19 +126,46 @@ class SearchEngine(Protocol):
     def refresh(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Word:
+    """One word of a query: a syllable, or adjacent syllables that must stay adjacent in a document (a phrase,
+    matched through its syllable pairs). ``exact`` is as typed (lower-case, canonical tone spelling),
+    ``folded`` without diacritics. A *trusted* word was typed with diacritics: it matches its exact spelling,
+    or the same letters typed without any diacritics, but not other diacritics ("Đà Nẵng" ≠ "đa năng")."""
+
+    exact: tuple[str, ...]
+    folded: tuple[str, ...]
+    trusted: bool = False
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """``(exact, folded)`` adjacent pairs, ``"nước_mắm"``/``"nuoc_mam"``."""
+        return [(f"{a}_{b}", f"{c}_{d}") for a, b, c, d in
+                zip(self.exact, self.exact[1:], self.folded, self.folded[1:], strict=False)]
+
+
 @dataclass
 class Plan:
     """What to match, in engine-neutral terms (built by ``BaseEngine``, executed by a backend).
 
-    ``terms`` are ``(exact, folded)`` pairs; ``mode`` is ``"all"`` (every term must match some field) or
-    ``"any"``; no terms and no reference match every document. ``filters`` maps a facet key (including
-    ``"type"``) to accepted values: OR within a key, AND across keys.
+    ``words`` must match (all of them, or at least ``min_words`` of them when that is set: the fallback);
+    ``ranking_pairs`` are the adjacent syllable pairs of the query, scored (never required) so that documents
+    holding the query's phrases rank far above documents holding its syllables scattered. No words and no
+    reference match every document. ``filters`` maps a facet key (including ``"type"``) to accepted values:
+    OR within a key, AND across keys.
     """
 
-    terms: list[tuple[str, str]]
-    mode: str = "all"
+    words: list[Word] = field(default_factory=list)
+    ranking_pairs: list[tuple[str, str, bool]] = field(default_factory=list)
+    min_words: int | None = None
     reference: str | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    #: Words so common in the index that they only score (``planner.COMMON_SHARE``).
+    optional_words: list[Word] = field(default_factory=list)
+    #: Some document holds the whole query as a phrase: documents holding none of its phrases are left out.
+    need_phrase: bool = False
 
     def without(self, key: str) -> Plan:
-        return Plan(self.terms, self.mode, self.reference, {k: v for k, v in self.filters.items() if k != key})
+        return replace(self, filters={k: v for k, v in self.filters.items() if k != key})
+
+    def but(self, **changes) -> Plan:
+        return replace(self, **changes)

@@ -1,12 +1,16 @@
-"""Engine-neutral search logic; backends supply a handful of primitives (see ``BaseEngine``).
+"""Engine-neutral search logic; backends translate the query tree of ``planner`` and supply a few primitives.
 
-Query semantics (both engines):
+Query semantics (every engine):
 
 * The query is plain words: no field, wildcard, regex, range, phrase or boolean syntax; every other
-  character separates words. Each word matches if it occurs in the as-typed fields (``title`` x3,
-  ``text`` x1.5) or the folded ones (``title_f`` x1.5, ``text_f`` x1), scores summed (BM25).
-* All words must match (AND). When that finds nothing and there are several words, the search falls
-  back to ANY word, ranked, so a stray word does not empty the page.
+  character separates words, and punctuation separates phrases. Words, phrases, diacritics and scoring
+  are planned in :mod:`marketplace.search.planner` (read its docstring): adjacent syllables that form a
+  word must stay adjacent, every word must match, phrases of the query rank far above scattered syllables,
+  exact diacritics above folded matches.
+* Fallbacks, in order, only when the previous step found nothing: the query's multi-syllable words
+  (except place names) as separate syllables, all still required; then *most of the words* (all but one,
+  down to half of them, at most ``planner.MAX_FALLBACK_WORDS`` words), ranked, with ``relaxed=True`` so
+  the page says so. A one-word query that matches nothing returns nothing.
 * A query equal to a listing reference (``CB-33-2026-00012``, case-insensitive) returns that listing
   alone; if no listing has it, the text search runs.
 * Empty ``q``: every document (after filters), ``relevance`` becomes ``newest``.
@@ -15,27 +19,28 @@ Query semantics (both engines):
 * Paging: ``per_page`` 1..100 (0/None → 20), ``page`` < 1 → 1, offsets capped at 10,000.
 * Highlights: ``title`` (whole, escaped), ``summary`` (about 300 characters around the first match) and,
   when only the body matched, ``body``; words whose folded form equals a folded query word are marked.
-* ``total`` is exact (tantivy counts while collecting; Whoosh counts in a second, unscored pass because its limited search under-counts multi-word queries — see tests/search/test_totals.py).
+* ``total`` is exact (tantivy counts while collecting; Whoosh counts in a second, unscored pass because its
+  limited search under-counts multi-word queries — see tests/search/test_totals.py).
 * Facet counts are over query + filters, except that a facet's own filter is left out of its own counts
   (multi-select facets: users see the alternatives to what they picked).
 * Filter and facet keys are ``base.FACET_KEYS``; unknown keys are ignored. Values match exactly
   (case-sensitive, no prefix or hierarchy matching), normalised by ``analysis.facet_value`` on both sides
   (bools are ``"true"``/``"false"``). A document without a value for a key (``None``/``[]``, e.g. an offer
   and ``legal_status``) is not counted in that facet and does not pass a filter on that key.
-* ``suggestion`` is offered when the strict (AND) query matched fewer than ``SUGGEST_BELOW`` documents and
-  some word is absent from the index while a close term (edit distance 1-2) exists.
+* ``suggestion`` (did you mean): see :mod:`marketplace.search.suggest`; offered when the query (all words
+  required) matched fewer than ``SUGGEST_BELOW`` documents.
+* ``similar``/``similar_to``: see :mod:`marketplace.search.similarity`.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from . import analysis as an
+from . import planner, similarity
 from .base import (
     FACET_KEYS,
     MAX_OFFSET,
@@ -47,11 +52,12 @@ from .base import (
     SearchQuery,
     SearchResults,
 )
+from .suggest import suggest
 
 SUGGEST_BELOW = 3
 SNIPPET_CHARS = 300
-SIMILAR_TERMS = 20
 WRITE_TIMEOUT = 30.0
+PLAN_CACHE_SIZE = 20_000
 
 _LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -90,11 +96,13 @@ class BaseEngine:
     def _write(self, docs: list[dict], delete_ids: list[str]) -> None:
         raise NotImplementedError
 
-    def _run(self, plan: Plan, sort: str, offset: int, limit: int) -> tuple[list[tuple[dict, float]], int]:
-        """Stored dicts and scores of hits ``offset:offset+limit``, and the exact total."""
+    def _search(self, tree, filters: dict[str, list[str]], exclude_ids: list[str], sort: str, offset: int,
+                limit: int, count: bool = True) -> tuple[list[tuple[dict, float]], int]:
+        """Stored dicts and scores of hits ``offset:offset+limit`` of ``tree`` (a ``planner`` query tree)
+        within ``filters``, minus ``exclude_ids``; and the exact total when ``count``."""
         raise NotImplementedError
 
-    def _facet_counts(self, plan: Plan, keys: list[str]) -> dict[str, dict[str, int]]:
+    def _facet_counts(self, tree, filters: dict[str, list[str]], keys: list[str]) -> dict[str, dict[str, int]]:
         raise NotImplementedError
 
     def _doc_freq(self, field: str, term: str) -> int:
@@ -103,10 +111,7 @@ class BaseEngine:
     def _terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
         raise NotImplementedError
 
-    def _match_any(self, weighted: list[tuple[str, str, float]], types: list[str], exclude_ids: list[str],
-                   limit: int) -> list[tuple[dict, float]]:
-        """Documents matching any ``(exact, folded, weight)`` term: ``text`` boosted by the weight,
-        ``text_f`` by half of it."""
+    def _count(self, tree) -> int:
         raise NotImplementedError
 
     def _fold_term(self, term: str) -> str:
@@ -123,6 +128,31 @@ class BaseEngine:
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    # -- what planner, suggest and similarity ask ----------------------------------------------------------
+    def doc_freq(self, field: str, term: str) -> int:
+        return self._doc_freq(field, self._fold_term(term) if field in an.FOLDED_FIELDS else term)
+
+    def count(self, tree) -> int:
+        return self._count(tree)
+
+    def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
+        return self._terms_with_prefix(field, prefix)
+
+    def cached(self, key, compute):
+        """``compute()`` memoised until the index changes (the backends' ``_stamp`` moves on every commit)."""
+        generation = getattr(self, "_stamp", None)
+        cache = self.__dict__.get("_plan_cache")
+        if cache is None or cache[0] != generation or len(cache[1]) > PLAN_CACHE_SIZE:
+            cache = (generation, {})
+            self._plan_cache = cache
+        if key not in cache[1]:
+            cache[1][key] = compute()
+        return cache[1][key]
+
+    def search_tree(self, tree, filters: dict[str, list[str]], exclude_ids: list[str], limit: int):
+        rows, _ = self._search(tree, filters, exclude_ids, "relevance", 0, limit, count=False)
+        return rows
 
     # -- writing --------------------------------------------------------------------------------------
     def index(self, docs: Iterable[SearchDocument]) -> None:
@@ -146,33 +176,41 @@ class BaseEngine:
         sort = query.sort if query.sort in SORTS else "relevance"
         filters = self._filters(query)
         q = an.clean(query.q)[: an.MAX_QUERY_CHARS]
-        terms = [(e, self._fold_term(f)) for e, f in an.query_terms(q)]
-        terms = [(e, f) for e, f in terms if f]
+        segs = an.query_segments(q)
         facet_keys = [k for k in dict.fromkeys(query.facets or ()) if k in FACET_KEYS]
 
-        plan: Plan | None = None
         if an.is_reference(q):
-            ref_plan = Plan([], "all", q.strip().lower(), filters)
+            ref_plan = Plan(reference=q.strip().lower(), filters=filters)
             rows, total = self._run(ref_plan, "relevance", offset, per_page)
             if total:
-                plan = ref_plan
-        if plan is None:
-            if not terms and sort == "relevance":
-                sort = "newest"
-            plan = Plan(terms, "all", None, filters)
+                return SearchResults(hits=[self._hit(s, sc, an.Marker(set()), "relevance") for s, sc in rows],
+                                     total=total, facets=self._facets(ref_plan, facet_keys))
+        if not segs and sort == "relevance":
+            sort = "newest"
+        plan = planner.make_plan(self, segs, filters)
+        rows, total = self._run(plan, sort, offset, per_page)
+        strict_total, relaxed = total, False
+        for fallback, says_most in planner.relaxed_plans(plan) if total == 0 and plan.words else ():
+            plan = fallback
             rows, total = self._run(plan, sort, offset, per_page)
-            strict_total = total
-            if total == 0 and len(terms) > 1:
-                plan = Plan(terms, "any", None, filters)
-                rows, total = self._run(plan, sort, offset, per_page)
-            suggestion = self._suggest(terms) if terms and strict_total < SUGGEST_BELOW else None
-        else:
-            suggestion = None
-
-        marker = an.Marker({f for _, f in terms} | {an.fold_word(e) for e, _ in terms})
+            if total:
+                relaxed = says_most
+                break
+        suggestion = None
+        if segs and strict_total < SUGGEST_BELOW:
+            suggestion = suggest(self, segs, strict_total, self._strict_count)
+        folded_terms = {an.fold_word(s) for seg in segs for s in seg}
+        marker = an.Marker({self._fold_term(f) for f in folded_terms} | folded_terms)
         hits = [self._hit(store, score, marker, sort) for store, score in rows]
-        return SearchResults(hits=hits, total=total, facets=self._facets(plan, facet_keys),
-                             suggestion=suggestion)
+        return SearchResults(hits=hits, total=total, facets=self._facets(plan, facet_keys), suggestion=suggestion,
+                             relaxed=relaxed)
+
+    def _strict_count(self, text: str) -> int:
+        plan = planner.make_plan(self, an.query_segments(text), {})
+        return self._count(planner.text_tree(plan)) if plan.words else 0
+
+    def _run(self, plan: Plan, sort: str, offset: int, limit: int) -> tuple[list[tuple[dict, float]], int]:
+        return self._search(planner.text_tree(plan), plan.filters, [], sort, offset, limit)
 
     @staticmethod
     def _filters(query: SearchQuery) -> dict[str, list[str]]:
@@ -192,12 +230,13 @@ class BaseEngine:
         if not keys:
             return {}
         out: dict[str, dict[str, int]] = {}
+        tree = planner.text_tree(plan)
         shared = [k for k in keys if k not in plan.filters]
         if shared:
-            out.update(self._facet_counts(plan, shared))
+            out.update(self._facet_counts(tree, plan.filters, shared))
         for key in keys:
             if key in plan.filters:
-                out.update(self._facet_counts(plan.without(key), [key]))
+                out.update(self._facet_counts(tree, plan.without(key).filters, [key]))
         return {k: dict(sorted(out.get(k, {}).items(), key=lambda kv: (-kv[1], kv[0]))) for k in keys}
 
     @staticmethod
@@ -213,63 +252,23 @@ class BaseEngine:
         return Hit(id=store["id"], type=store["type"], score=float(score or 0.0) if sort == "relevance" else 0.0,
                    highlights=highlights)
 
-    def _suggest(self, terms: list[tuple[str, str]]) -> str | None:
-        out, changed = [], False
-        for exact, folded in terms:
-            accented = exact != folded
-            field, word = ("text", exact) if accented else ("text_f", folded)
-            if self._doc_freq(field, word) > 0 or len(word) < 2:
-                out.append(exact)
-                continue
-            fix = an.best_correction(word, self._terms_with_prefix(field, word[:1]))
-            if fix is None and accented:
-                fix = an.best_correction(folded, self._terms_with_prefix("text_f", folded[:1]))
-            out.append(fix or exact)
-            changed = changed or bool(fix)
-        return " ".join(out) if changed else None
-
     # -- matching -------------------------------------------------------------------------------------
-    def similar(self, text: str, *, types: list[str], exclude_ids: Iterable[str] = (),
-                limit: int = 20) -> list[tuple[str, float, list[str]]]:
-        """Documents sharing significant words with ``text``: ``(id, score, shared words)``.
+    def similar(self, text: str, *, types: list[str], exclude_ids: Iterable[str] = (), limit: int = 20,
+                within_ids: Iterable[str] | None = None) -> list[tuple[str, float, list[str]]]:
+        """Documents about the same things as ``text``: ``(id, similarity 0–1, shared phrases)``, most
+        similar first (see :mod:`marketplace.search.similarity`); ``within_ids`` restricts the candidates
+        (the similarity of one given pair)."""
+        return similarity.similar(self, text, types=list(types or ()),
+                                  exclude_ids=[an.clean(i) for i in exclude_ids], limit=limit,
+                                  within_ids=None if within_ids is None else [an.clean(i) for i in within_ids])
 
-        Key terms: the ``SIMILAR_TERMS`` words of ``text`` with the best tf x idf (document frequency of
-        the folded word in ``text_f``; words in more than half of a corpus of 20+ documents, one-letter
-        words and bare numbers are skipped). Each key term matches as typed (weight w) or folded (w/2),
-        so accents decide between "năng" and "Nẵng" while unaccented listings are still found. Shared
-        words are shown as spelt in ``text`` (accents kept), strongest first.
-        """
-        text = an.clean(text)
-        limit = max(1, min(int(limit), MAX_PER_PAGE))
-        exact_of: dict[str, str] = {}
-        tf: Counter[str] = Counter()
-        for w in an.words(text):
-            f = self._fold_term(w)
-            if len(f) < 2 or f.isdigit():
-                continue
-            tf[w] += 1
-            exact_of.setdefault(w, f)
-        n = self.doc_count()
-        if not tf or not n:
+    def similar_to(self, doc_id: str, *, types: list[str], limit: int = 6) -> list[tuple[str, float, list[str]]]:
+        """``similar`` for an indexed document, from its stored text (no database): what a worker stores as
+        the "similar listings" of a detail page when the listing is indexed. ``[]`` if ``doc_id`` is absent."""
+        doc_id = an.clean(doc_id)
+        rows, _ = self._search(planner.T("id", doc_id), {}, [], "relevance", 0, 1, count=False)
+        if not rows:
             return []
-        weighted = []
-        for word, count in tf.items():
-            folded = exact_of[word]
-            df = self._doc_freq("text_f", folded)
-            if df == 0 or (n >= 20 and df > n / 2):
-                continue
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            weighted.append((word, folded, (1 + math.log(count)) * idf))
-        weighted.sort(key=lambda t: (-t[2], t[0]))
-        weighted = weighted[:SIMILAR_TERMS]
-        if not weighted:
-            return []
-        rows = self._match_any(weighted, list(types or ()), [an.clean(i) for i in exclude_ids], limit)
-        out = []
-        for store, score in rows:
-            exact_words = set(an.words(an.stored_text(store)))
-            folded_words = {self._fold_term(w) for w in exact_words}
-            shared = [w for w, f, _ in weighted if w in exact_words or f in folded_words]
-            if shared:
-                out.append((store["id"], float(score), shared))
-        return out
+        store = rows[0][0]
+        text = "\n".join(store.get(k) or "" for k in ("title", "title", "summary", "body"))  # not the org name
+        return self.similar(text, types=types, exclude_ids=[doc_id], limit=limit)

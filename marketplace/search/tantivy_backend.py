@@ -16,12 +16,13 @@ import threading
 import tantivy
 
 from . import analysis as an
-from .base import FACET_KEYS, FACETS_SIGNATURE, Plan
+from .base import FACET_KEYS, FACETS_SIGNATURE
 from .engine import BaseEngine, retry_locked
+from .planner import AllOf, AnyOf, AtLeast, Ranked, T
 
 # Bump the number when the schema or the analyzers change; facet keys are included (``FACETS_SIGNATURE``).
 # A mismatched version makes ``_open`` wipe the index (then ``rebuild`` refills it).
-SCHEMA_VERSION = f"tantivy-2;facets={FACETS_SIGNATURE}"
+SCHEMA_VERSION = f"tantivy-3;facets={FACETS_SIGNATURE}"
 VERSION_FILE = "schema-version"
 WRITER_HEAP = 64_000_000
 MAX_TOKEN_BYTES = 4 * an.MAX_TOKEN_CHARS
@@ -37,6 +38,8 @@ def _schema():
     sb.add_text_field("text", tokenizer_name="vi_exact", index_option="freq")
     sb.add_text_field("title_f", tokenizer_name="vi_fold", index_option="freq")
     sb.add_text_field("text_f", tokenizer_name="vi_fold", index_option="freq")
+    sb.add_text_field("phrase_f", tokenizer_name="vi_pair", index_option="freq")
+    sb.add_text_field("title_phrase", tokenizer_name="vi_pair", index_option="freq")
     sb.add_integer_field("published", indexed=True, fast=True)
     sb.add_integer_field("deadline", indexed=True, fast=True)
     sb.add_bytes_field("store", stored=True)
@@ -48,7 +51,9 @@ def _analyzers():
         return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
                 .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES)))
 
-    return base().build(), base().filter(tantivy.Filter.ascii_fold()).build()
+    pairs = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.lowercase())
+             .filter(tantivy.Filter.remove_long(2 * MAX_TOKEN_BYTES + 1)).build())
+    return base().build(), base().filter(tantivy.Filter.ascii_fold()).build(), pairs
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -62,7 +67,7 @@ class TantivyEngine(BaseEngine):
         super().__init__(path)
         self._reload_lock = threading.Lock()
         self._schema = _schema()
-        self._exact_an, self._fold_an = _analyzers()
+        self._exact_an, self._fold_an, self._pair_an = _analyzers()
         self._ix = self._open()
         self._stamp = self._meta_stamp()
 
@@ -75,6 +80,7 @@ class TantivyEngine(BaseEngine):
         ix = tantivy.Index(self._schema, path=str(self.path), reuse=True)
         ix.register_tokenizer("vi_exact", self._exact_an)
         ix.register_tokenizer("vi_fold", self._fold_an)
+        ix.register_tokenizer("vi_pair", self._pair_an)
         ix.config_reader(reload_policy="Manual")
         if not current:
             version.write_text(SCHEMA_VERSION)
@@ -139,7 +145,7 @@ class TantivyEngine(BaseEngine):
         for key, values in d["facets"].items():
             for v in values:
                 doc.add_text(key, v)
-        for name in ("title", "text", "title_f", "text_f"):
+        for name in ("title", "text", "title_f", "text_f", "phrase_f", "title_phrase"):
             doc.add_text(name, d[name])
         doc.add_integer("published", d["published"])
         doc.add_integer("deadline", d["deadline"])
@@ -161,49 +167,64 @@ class TantivyEngine(BaseEngine):
             return self._term(field, values[0])
         return tantivy.Query.term_set_query(self._schema, field, values)
 
-    def _query(self, plan: Plan):
+    def _compile(self, node):
         Q, Occur = tantivy.Query, tantivy.Occur
-        if plan.reference:
-            text_q = self._term("reference", plan.reference)
-        elif not plan.terms:
-            text_q = Q.all_query()
-        else:
-            per_term = []
-            for exact, folded in plan.terms:
-                per_term.append(Q.boolean_query([
-                    (Occur.Should, Q.boost_query(self._term(f, exact if f in an.EXACT_FIELDS else folded), b))
-                    for f, b in an.BOOSTS.items()]))
-            occur = Occur.Must if plan.mode == "all" else Occur.Should
-            text_q = per_term[0] if len(per_term) == 1 else Q.boolean_query([(occur, q) for q in per_term])
-        if not plan.filters:
+        if isinstance(node, T):
+            value = self._fold_term(node.value) if node.field in an.FOLDED_FIELDS else node.value
+            q = self._term(node.field, value)
+            return Q.boost_query(q, node.boost) if node.boost != 1.0 else q
+        if isinstance(node, AllOf):
+            if not node.children:
+                return Q.all_query()
+            parts = [self._compile(c) for c in node.children]
+            return parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Must, p) for p in parts])
+        if isinstance(node, AnyOf):
+            parts = [self._compile(c) for c in node.children]
+            return parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Should, p) for p in parts])
+        if isinstance(node, AtLeast):
+            return self._compile(node.expanded())
+        if isinstance(node, Ranked):
+            return Q.boolean_query([(Occur.Must, self._compile(node.required))]
+                                   + [(Occur.Should, self._compile(c)) for c in node.optional])
+        raise TypeError(node)
+
+    def _query(self, tree, filters, exclude_ids=()):
+        Q, Occur = tantivy.Query, tantivy.Occur
+        text_q = self._compile(tree)
+        if not filters and not exclude_ids:
             return text_q
         clauses = [(Occur.Must, text_q)]
-        for key, values in plan.filters.items():
+        for key, values in filters.items():
             clauses.append((Occur.Must, Q.const_score_query(self._any_of(key, values), 0.0)))
+        if exclude_ids:
+            clauses.append((Occur.MustNot, self._any_of("id", list(exclude_ids))))
         return Q.boolean_query(clauses)
 
     def _store(self, searcher, address) -> dict:
         return json.loads(searcher.doc(address).get_first("store"))
 
-    def _run(self, plan, sort, offset, limit):
+    def _search(self, tree, filters, exclude_ids, sort, offset, limit, count=True):
         searcher = self._searcher()
-        q = self._query(plan)
+        q = self._query(tree, filters, exclude_ids)
         if sort == "newest":
-            res = searcher.search(q, limit=limit, offset=offset, count=True, order_by_field="published",
+            res = searcher.search(q, limit=limit, offset=offset, count=count, order_by_field="published",
                                   order=tantivy.Order.Desc)
         elif sort == "deadline":
-            res = searcher.search(q, limit=limit, offset=offset, count=True, order_by_field="deadline",
+            res = searcher.search(q, limit=limit, offset=offset, count=count, order_by_field="deadline",
                                   order=tantivy.Order.Asc)
         else:
-            res = searcher.search(q, limit=limit, offset=offset, count=True)
+            res = searcher.search(q, limit=limit, offset=offset, count=count)
         rows = [(self._store(searcher, addr), float(key) if sort == "relevance" else 0.0)
                 for key, addr in res.hits]
-        return rows, res.count
+        return rows, (res.count or 0) if count else 0
 
-    def _facet_counts(self, plan, keys):
+    def _count(self, tree):
+        return self._searcher().search(self._compile(tree), limit=1, count=True).count or 0
+
+    def _facet_counts(self, tree, filters, keys):
         searcher = self._searcher()
         aggs = {key: {"terms": {"field": key, "size": 10_000}} for key in keys}
-        result = searcher.aggregate(self._query(plan), aggs)
+        result = searcher.aggregate(self._query(tree, filters), aggs)
         return {key: {b["key"]: int(b["doc_count"]) for b in result.get(key, {}).get("buckets", [])}
                 for key in keys}
 
@@ -212,18 +233,3 @@ class TantivyEngine(BaseEngine):
 
     def _terms_with_prefix(self, field, prefix):
         return self._searcher().terms_with_prefix(field, prefix, limit=5000)
-
-    def _match_any(self, weighted, types, exclude_ids, limit):
-        Q, Occur = tantivy.Query, tantivy.Occur
-        terms = Q.boolean_query([(Occur.Should, Q.boost_query(self._term(f, t), w * b))
-                                 for exact, folded, w in weighted
-                                 for f, t, b in (("text", exact, 1.0), ("text_f", folded, 0.5))])
-        clauses = [(Occur.Must, terms)]
-        if types:
-            clauses.append((Occur.Must, Q.const_score_query(self._any_of("type", types), 0.0)))
-        if exclude_ids:
-            clauses.append((Occur.MustNot, self._any_of("id", exclude_ids)))
-        searcher = self._searcher()
-        res = searcher.search(Q.boolean_query(clauses), limit=limit, count=False)
-        return [(self._store(searcher, addr), float(score)) for score, addr in res.hits]
-

@@ -17,18 +17,19 @@ from contextlib import contextmanager
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting, writing
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer, StopFilter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
 from . import analysis as an
-from .base import FACET_KEYS, FACETS_SIGNATURE, Plan
+from .base import FACET_KEYS, FACETS_SIGNATURE
 from .engine import BaseEngine, retry_locked
+from .planner import AllOf, AnyOf, AtLeast, Ranked, T
 
 # Bump the number when the schema changes, or when ``FoldFilter`` moves: Whoosh pickles analyzers into the
 # index, and a mismatched version makes the index be recreated (then ``rebuild`` refills it). Facet keys
 # are part of the version (``FACETS_SIGNATURE``), so adding one needs no bump.
-SCHEMA_VERSION = f"whoosh-2;facets={FACETS_SIGNATURE}"
+SCHEMA_VERSION = f"whoosh-3;facets={FACETS_SIGNATURE}"
 VERSION_FILE = "schema-version"
 
 
@@ -50,13 +51,19 @@ def _folded_analyzer():
     return _exact_analyzer() | FoldFilter()
 
 
+def _pair_analyzer():
+    return SpaceSeparatedTokenizer() | LowercaseFilter()
+
+
 def _schema() -> Schema:
-    exact, folded = _exact_analyzer(), _folded_analyzer()
+    exact, folded, pairs = _exact_analyzer(), _folded_analyzer(), _pair_analyzer()
     facets = {key: KEYWORD(commas=True, lowercase=False, scorable=False) for key in FACET_KEYS}
     return Schema(
         id=ID(unique=True), reference=ID(),
         title=TEXT(analyzer=exact, phrase=False), text=TEXT(analyzer=exact, phrase=False),
         title_f=TEXT(analyzer=folded, phrase=False), text_f=TEXT(analyzer=folded, phrase=False),
+        phrase_f=TEXT(analyzer=pairs, phrase=False),
+        title_phrase=TEXT(analyzer=pairs, phrase=False),
         published=NUMERIC(int, bits=64, signed=True, sortable=True),
         deadline=NUMERIC(int, bits=32, signed=True, sortable=True),
         store=STORED(), **facets,
@@ -134,6 +141,7 @@ class WhooshEngine(BaseEngine):
                     facets = {k: ",".join(v) for k, v in d["facets"].items() if v}
                     w.update_document(id=d["id"], reference=d["reference"], title=d["title"],
                                       text=d["text"], title_f=d["title_f"], text_f=d["text_f"],
+                                      phrase_f=d["phrase_f"], title_phrase=d["title_phrase"],
                                       published=d["published"], deadline=d["deadline"], store=d["store"],
                                       **facets)
             except BaseException:
@@ -159,27 +167,34 @@ class WhooshEngine(BaseEngine):
             return s.doc_count()
 
     # -- reading --------------------------------------------------------------------------------------
-    @staticmethod
-    def _text_query(plan: Plan):
-        if plan.reference:
-            return wq.Term("reference", plan.reference)
-        if not plan.terms:
-            return wq.Every()
-        per_term = []
-        for exact, folded in plan.terms:
-            per_term.append(wq.Or([wq.Term(f, exact if f in an.EXACT_FIELDS else folded, boost=b)
-                                   for f, b in an.BOOSTS.items()]))
-        if len(per_term) == 1:
-            return per_term[0]
-        return wq.And(per_term) if plan.mode == "all" else wq.Or(per_term)
+    def _compile(self, node):
+        if isinstance(node, T):
+            value = self._fold_term(node.value) if node.field in an.FOLDED_FIELDS else node.value
+            return wq.Term(node.field, value, boost=node.boost)
+        if isinstance(node, AllOf):
+            if not node.children:
+                return wq.Every()
+            parts = [self._compile(c) for c in node.children]
+            return parts[0] if len(parts) == 1 else wq.And(parts)
+        if isinstance(node, AnyOf):
+            parts = [self._compile(c) for c in node.children]
+            return parts[0] if len(parts) == 1 else wq.Or(parts)
+        if isinstance(node, AtLeast):
+            return self._compile(node.expanded())
+        if isinstance(node, Ranked):
+            optional = [self._compile(c) for c in node.optional]
+            return wq.AndMaybe(self._compile(node.required), wq.Or(optional)) if optional \
+                else self._compile(node.required)
+        raise TypeError(node)
 
     @staticmethod
     def _filter_query(filters: dict[str, list[str]]):
         parts = [wq.Or([wq.Term(k, v) for v in vals]) for k, vals in filters.items()]
         return wq.And(parts) if parts else None
 
-    def _run(self, plan, sort, offset, limit):
-        q, fq = self._text_query(plan), self._filter_query(plan.filters)
+    def _search(self, tree, filters, exclude_ids, sort, offset, limit, count=True):
+        q, fq = self._compile(tree), self._filter_query(filters)
+        mask = wq.Or([wq.Term("id", i) for i in exclude_ids]) if exclude_ids else None
         sortedby = None
         if sort == "newest":
             sortedby = sorting.FieldFacet("published", reverse=True)
@@ -187,15 +202,22 @@ class WhooshEngine(BaseEngine):
             sortedby = sorting.MultiFacet([sorting.FieldFacet("deadline"),
                                            sorting.FieldFacet("published", reverse=True)])
         with self._reading() as s:
-            res = s.search(q, filter=fq, limit=offset + limit, sortedby=sortedby)
+            res = s.search(q, filter=fq, mask=mask, limit=offset + limit, sortedby=sortedby)
             rows = [(hit["store"], hit.score or 0.0) for hit in res[offset:offset + limit]]
-            # whoosh-reloaded 2.7.5 under-counts multi-word queries in a limited search (with or without
-            # optimize): count the matches in a separate unscored pass, which is exact.
-            total = len(s.search(q, filter=fq, limit=None, scored=False, sortedby=None))
+            total = 0
+            if count:
+                # whoosh-reloaded 2.7.5 under-counts multi-word queries in a limited search (with or without
+                # optimize): count the matches in a separate unscored pass, which is exact.
+                total = len(s.search(q, filter=fq, mask=mask, limit=None, scored=False, sortedby=None))
         return rows, total
 
-    def _facet_counts(self, plan, keys):
-        q, fq = self._text_query(plan), self._filter_query(plan.filters)
+    def _count(self, tree):
+        q = self._compile(tree)
+        with self._reading() as s:
+            return sum(1 for _ in s.docs_for_query(q))
+
+    def _facet_counts(self, tree, filters, keys):
+        q, fq = self._compile(tree), self._filter_query(filters)
         full = wq.And([q, fq]) if fq is not None else q
         counts = {k: Counter() for k in keys}
         with self._reading() as s:
@@ -238,21 +260,6 @@ class WhooshEngine(BaseEngine):
             reader = s.reader()
             return [(t.decode("utf-8") if isinstance(t, bytes) else t, info.doc_frequency())
                     for t, info in reader.iter_prefix(field, prefix)]
-
-    def _match_any(self, weighted, types, exclude_ids, limit):
-        q = wq.Or([wq.Term(f, t, boost=w * b) for exact, folded, w in weighted
-                   for f, t, b in (("text", exact, 1.0), ("text_f", folded, 0.5))])
-        parts = []
-        if types:
-            parts.append(wq.Or([wq.Term("type", t) for t in types]))
-        if parts:
-            q = wq.And([q, *parts])
-        if exclude_ids:
-            q = wq.AndNot(q, wq.Or([wq.Term("id", i) for i in exclude_ids]))
-        with self._reading() as s:
-            res = s.search(q, limit=limit)
-            return [(hit["store"], hit.score or 0.0) for hit in res]
-
 
 
 def _segment_id(reader) -> str | None:

@@ -31,9 +31,32 @@ def test_need_finds_the_matching_offer_with_reasons(db, institute, business, pub
     codes = {r["code"] for r in matches[0].reasons}
     assert {"terms", "st_fields", "sectors", "trl_ok", "budget_ok", "province"} <= codes
     terms = next(r for r in matches[0].reasons if r["code"] == "terms")["terms"]
-    assert any("sấy" in t or "nhãn" in t for t in terms)
+    assert any("long nhãn" in t or "máy sấy" in t for t in terms)  # phrases, not syllables
+    assert all(" " in t for t in terms)
     # symmetric: the offer sees the need
     assert find_matches(offer)[0].listing.id == need.id
+
+
+def test_structured_fits_alone_are_not_a_match(db, institute, business, publish):
+    """Same field, sector, province and budget but about different things: no match (the issue's longan dryer
+    scoring 68 against a plastic-injection energy need)."""
+    publish("offer", institute, OFFER | {"st_fields": ["203"], "sectors": ["C"], "price_type": "fixed",
+                                         "price_vnd": 385_000_000, "tt_forms": ["equipment_purchase"],
+                                         "kind": "equipment"})
+    plastic = publish("need", business, {
+        "title_vi": "Giảm ít nhất 30 % điện năng tiêu thụ của 6 máy ép nhựa thủy lực đời cũ",
+        "summary": "Xưởng ép hũ nhựa PP cần giảm tiền điện", "problem": "Máy ép nhựa thủy lực đời cũ tốn điện.",
+        "st_fields": ["203"], "sectors": ["C"], "province_code": "33", "min_trl": 6, "budget_max_vnd": 900_000_000,
+        "cooperation_forms": ["buy_equipment"]})
+    assert find_matches(plastic) == []
+    servo = publish("offer", institute, OFFER | {
+        "title_vi": "Giải pháp servo hóa bơm thủy lực máy ép nhựa đời cũ", "summary": "Tiết kiệm điện năng máy ép nhựa",
+        "description": "Thay bơm thủy lực của máy ép nhựa bằng bơm servo.", "keywords": ["máy ép nhựa"],
+        "st_fields": ["203"]})
+    matches = find_matches(plastic)
+    assert [m.listing.id for m in matches] == [servo.id] and matches[0].strong
+    phrases = next(r for r in matches[0].reasons if r["code"] == "terms")["terms"]
+    assert any("máy ép nhựa" in p or "thủy lực" in p for p in phrases)
 
 
 def test_low_trl_and_price_above_budget_lower_the_score_and_say_so(db, institute, business, publish):
@@ -52,6 +75,7 @@ def test_matches_page_for_owner_and_introduction_by_moderator(app, client, db, i
     login(client, "dn@example.vn")
     page = client.get(f"/l/{need.reference}/matches").get_data(as_text=True)
     assert offer.reference in page and "Cùng lĩnh vực KH&amp;CN" in page and "TRL 7" in page
+    assert "Cùng nói về: " in page
     assert "Đánh dấu đã giới thiệu" not in page  # only moderators introduce
     stranger = app.test_client()
     login(stranger, "vien@example.vn")

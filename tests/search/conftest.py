@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from marketplace.search import BACKENDS, SearchDocument, open_engine
+from tests.listings.conftest import business, institute, moderator, publish  # noqa: F401  (shared fixtures)
 
 _ids = itertools.count(1)
 

@@ -45,7 +45,7 @@ def test_keys_and_document_defaults():
     assert (d.legal_status, d.classes, d.available) == (None, [], None)
     assert make_doc("Khác", n=2).classes is not d.classes
     signature = ",".join(FACET_KEYS)  # a facet key added later changes both versions: no manual bump needed
-    assert WHOOSH_VERSION == f"whoosh-2;facets={signature}" and TANTIVY_VERSION == f"tantivy-2;facets={signature}"
+    assert WHOOSH_VERSION == f"whoosh-3;facets={signature}" and TANTIVY_VERSION == f"tantivy-3;facets={signature}"
 
 
 def test_type_ip_asset_filters_and_counts(corpus):
